@@ -1,0 +1,33 @@
+import { DataError } from '../model/ingest/dataset.js';
+import { PREPARE_USAGE, runPrepare } from './commands/prepare.js';
+import { UsageError } from './usageError.js';
+
+const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | Promise<void> }> = {
+  prepare: { usage: PREPARE_USAGE, run: runPrepare },
+};
+
+function usage(): string {
+  return ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`)].join('\n');
+}
+
+/** Turns any failure into one line on stderr naming the problem, and a non-zero exit. */
+function fail(error: unknown): never {
+  const known = error instanceof UsageError || error instanceof DataError || (error instanceof TypeError && 'code' in error);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`partita: ${message.split('\n')[0]}\n`);
+  if (!known && process.env.PARTITA_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(known ? 2 : 1);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  await command.run(rest);
+}
+
+main(process.argv.slice(2)).catch(fail);
