@@ -1,0 +1,48 @@
+import type { NetworkConfig } from './config.js';
+
+/**
+ * A block of `steps` consecutive events for each of `rows` parallel streams, time-major:
+ * token n = step * rows + row. Arrays with a per-field axis hold `fields` numbers per token.
+ */
+export interface Chunk {
+  steps: number;
+  rows: number;
+  fields: number;
+  /** The previous event's fields (vocab = "no previous event"). */
+  inputs: Int32Array;
+  /** The event to predict. */
+  targets: Int32Array;
+  /** How much each predicted field counts in the loss (0: padding, or a field a rest has not got). */
+  weights: Float32Array;
+  /** Smallest allowed value per field (canonical order of events sharing an onset); 0 = any. */
+  lowerBounds: Int32Array;
+  /** Condition-embedding rows summed into the input, `conditionSlots` per token, -1 unused. */
+  conditions: Int32Array;
+  conditionSlots: number;
+  /** 1 where a new sequence starts: the state is zeroed before this step. */
+  resets: Uint8Array;
+}
+
+/**
+ * Events that share an onset (shift 0) come in canonical order: strictly increasing in the
+ * order-key fields, compared lexicographically. Returns, for each field, the smallest value
+ * the next event may take given the previous one (0 when anything goes).
+ */
+export function canonicalLowerBounds(
+  config: NetworkConfig,
+  previous: ArrayLike<number> | undefined,
+  current: ArrayLike<number>,
+  out: Int32Array,
+  outOffset: number,
+): void {
+  for (let k = 0; k < config.fields.length; k++) out[outOffset + k] = 0;
+  if (!previous || current[0] !== 0) return;
+  const keys = config.orderKeyFields;
+  for (let p = 0; p < keys.length; p++) {
+    const field = keys[p] as number;
+    const isLast = p === keys.length - 1;
+    const previousValue = previous[field] ?? 0;
+    out[outOffset + field] = isLast ? previousValue + 1 : previousValue;
+    if (current[field] !== previousValue) return;
+  }
+}

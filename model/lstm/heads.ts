@@ -1,0 +1,162 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { headEmbeddingOffsets, type NetworkConfig } from './config.js';
+import { columnSums } from './ops.js';
+import { getParam, type ParamSet } from './params.js';
+import type { DeviceWeights } from './weights.js';
+
+/**
+ * The output heads: an event's fields are predicted one after another, each from the top LSTM
+ * state and the fields already chosen, so p(event) = prod_k p(field_k | h, fields < k) exactly.
+ *
+ *     P   = h A                                    (shared projection)
+ *     a_k = relu(P + c_k + sum_{j<k} E_k[field_j]) (head k's features)
+ *     p_k = softmax(a_k W_k + b_k, masked)         (masked: values the rules forbid get -inf)
+ */
+
+/** Additive logit mask value: large enough that exp() underflows to 0. */
+const MASKED = -1e9;
+
+/** Tokens to score: the chosen (or true) value of each field so far, and their bounds. */
+export interface HeadInputs {
+  tokens: number;
+  fields: number;
+  /** [tokens * fields] */
+  values: Int32Array;
+  /** [tokens * fields] smallest allowed value (0 = any). */
+  lowerBounds: Int32Array;
+  /** Optional extra additive masks per field, [tokens * vocab] (generation's instrument and range rules). */
+  extraMasks?: (Float32Array | undefined)[];
+}
+
+/** Sums the head-k embeddings of the fields before k for every token. */
+export function headConditioning(config: NetworkConfig, params: ParamSet, field: number, inputs: HeadInputs): Float32Array {
+  const size = config.headSize;
+  const out = new Float32Array(inputs.tokens * size);
+  if (field === 0) return out;
+  const table = getParam(params, `head.e${field}`).data;
+  const offsets = headEmbeddingOffsets(config, field);
+  for (let token = 0; token < inputs.tokens; token++) {
+    const outStart = token * size;
+    for (let j = 0; j < field; j++) {
+      const start = ((offsets[j] as number) + (inputs.values[token * inputs.fields + j] as number)) * size;
+      for (let d = 0; d < size; d++) out[outStart + d] = (out[outStart + d] as number) + (table[start + d] as number);
+    }
+  }
+  return out;
+}
+
+function boundsMask(vocab: number, inputs: HeadInputs, field: number): tf.Tensor2D | undefined {
+  const bounds = new Int32Array(inputs.tokens);
+  let any = false;
+  for (let token = 0; token < inputs.tokens; token++) {
+    const bound = inputs.lowerBounds[token * inputs.fields + field] as number;
+    bounds[token] = bound;
+    if (bound > 0) any = true;
+  }
+  const extra = inputs.extraMasks?.[field];
+  if (!any && !extra) return undefined;
+  return tf.tidy(() => {
+    const below = tf.less(tf.reshape(tf.range(0, vocab, 1, 'int32'), [1, vocab]), tf.tensor2d(bounds, [inputs.tokens, 1], 'int32'));
+    const mask = tf.mul(tf.cast(below, 'float32'), MASKED) as tf.Tensor2D;
+    return extra ? (tf.add(mask, tf.tensor2d(extra, [inputs.tokens, vocab])) as tf.Tensor2D) : mask;
+  });
+}
+
+/** Head k's features and log-probabilities. */
+export interface HeadResult {
+  pre: tf.Tensor2D;
+  a: tf.Tensor2D;
+  logp: tf.Tensor2D;
+}
+
+export function projectTop(weights: DeviceWeights, top: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(top, weights.matrix('head.a'));
+}
+
+export function headForward(
+  config: NetworkConfig,
+  params: ParamSet,
+  weights: DeviceWeights,
+  projected: tf.Tensor2D,
+  field: number,
+  inputs: HeadInputs,
+): HeadResult {
+  const vocab = config.fields[field]?.vocab ?? 0;
+  let pre = tf.add(projected, weights.vector(`head.c${field}`)) as tf.Tensor2D;
+  if (field > 0) pre = tf.add(pre, tf.tensor2d(headConditioning(config, params, field, inputs), [inputs.tokens, config.headSize]));
+  const a = tf.relu(pre);
+  let logits = tf.add(tf.matMul(a, weights.matrix(`head.w${field}`)), weights.vector(`head.bw${field}`)) as tf.Tensor2D;
+  const mask = boundsMask(vocab, inputs, field);
+  if (mask) logits = tf.add(logits, mask);
+  return { pre, a, logp: tf.logSoftmax(logits) as tf.Tensor2D };
+}
+
+/** Negative log-likelihood (nats) of each token's true value, read from log-probabilities. */
+export function pickNll(logp: Float32Array, vocab: number, inputs: HeadInputs, field: number): Float32Array {
+  const nll = new Float32Array(inputs.tokens);
+  for (let token = 0; token < inputs.tokens; token++) {
+    nll[token] = -(logp[token * vocab + (inputs.values[token * inputs.fields + field] as number)] as number);
+  }
+  return nll;
+}
+
+export interface HeadGradients {
+  /** Gradient reaching the shared projection P from this head. */
+  dPre: tf.Tensor2D;
+}
+
+/**
+ * Back-propagates head k: the loss is sum_tokens scale[token] * nll, so dlogits is
+ * scale * (softmax - onehot). Weight gradients are added into `grads`.
+ */
+export function headBackward(
+  config: NetworkConfig,
+  weights: DeviceWeights,
+  field: number,
+  result: HeadResult,
+  inputs: HeadInputs,
+  scale: Float32Array,
+  grads: Map<string, Float32Array>,
+): HeadGradients {
+  const vocab = config.fields[field]?.vocab ?? 0;
+  const oneHot = new Float32Array(inputs.tokens * vocab);
+  for (let token = 0; token < inputs.tokens; token++) {
+    oneHot[token * vocab + (inputs.values[token * inputs.fields + field] as number)] = scale[token] as number;
+  }
+  const dLogits = tf.sub(
+    tf.mul(tf.exp(result.logp), tf.tensor2d(scale, [inputs.tokens, 1])),
+    tf.tensor2d(oneHot, [inputs.tokens, vocab]),
+  ) as tf.Tensor2D;
+  addInto(grads, `head.w${field}`, tf.matMul(tf.transpose(result.a), dLogits));
+  addInto(grads, `head.bw${field}`, columnSums(dLogits));
+  const dPre = tf.mul(tf.matMul(dLogits, weights.transposedMatrix(`head.w${field}`)), tf.step(result.pre)) as tf.Tensor2D;
+  addInto(grads, `head.c${field}`, columnSums(dPre));
+  if (field > 0) accumulateHeadEmbedding(config, field, inputs, dPre.dataSync() as Float32Array, gradFor(grads, `head.e${field}`));
+  return { dPre };
+}
+
+function accumulateHeadEmbedding(config: NetworkConfig, field: number, inputs: HeadInputs, dPre: Float32Array, dTable: Float32Array): void {
+  const size = config.headSize;
+  const offsets = headEmbeddingOffsets(config, field);
+  for (let token = 0; token < inputs.tokens; token++) {
+    const gradStart = token * size;
+    for (let j = 0; j < field; j++) {
+      const start = ((offsets[j] as number) + (inputs.values[token * inputs.fields + j] as number)) * size;
+      for (let d = 0; d < size; d++) dTable[start + d] = (dTable[start + d] as number) + (dPre[gradStart + d] as number);
+    }
+  }
+}
+
+/** The gradient buffer for a weight (created by the caller for every weight). */
+export function gradFor(grads: Map<string, Float32Array>, name: string): Float32Array {
+  const grad = grads.get(name);
+  if (!grad) throw new Error(`no gradient buffer for ${name}`);
+  return grad;
+}
+
+/** Adds a device tensor into a weight's JS gradient buffer. */
+export function addInto(grads: Map<string, Float32Array>, name: string, tensor: tf.Tensor): void {
+  const values = tensor.dataSync();
+  const grad = gradFor(grads, name);
+  for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] as number) + (values[i] as number);
+}

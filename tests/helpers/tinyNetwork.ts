@@ -1,0 +1,65 @@
+import type { Chunk } from '../../model/lstm/chunk.js';
+import { canonicalLowerBounds } from '../../model/lstm/chunk.js';
+import { type NetworkConfig, networkConfigSchema } from '../../model/lstm/config.js';
+import { seededRandom } from '../../model/lstm/params.js';
+
+/** A network small enough to check by finite differences: three fields, shift first. */
+export const TINY_CONFIG: NetworkConfig = networkConfigSchema.parse({
+  fields: [
+    { name: 'shift', vocab: 3 },
+    { name: 'instrument', vocab: 4 },
+    { name: 'pitch', vocab: 6 },
+  ],
+  orderKeyFields: [1, 2],
+  conditionVocab: 3,
+  embedSize: 6,
+  hiddenSize: 5,
+  layers: 3,
+  headSize: 7,
+});
+
+/** A random but canonical chunk: events sharing an onset come in increasing (instrument, pitch). */
+export function randomChunk(config: NetworkConfig, steps: number, rows: number, seed: number, resetAt: number[] = []): Chunk {
+  const random = seededRandom(seed);
+  const fields = config.fields.length;
+  const tokens = steps * rows;
+  const chunk: Chunk = {
+    steps,
+    rows,
+    fields,
+    inputs: new Int32Array(tokens * fields),
+    targets: new Int32Array(tokens * fields),
+    weights: new Float32Array(tokens * fields).fill(1),
+    lowerBounds: new Int32Array(tokens * fields),
+    conditions: new Int32Array(tokens * 2).fill(-1),
+    conditionSlots: 2,
+    resets: new Uint8Array(tokens),
+  };
+  for (let row = 0; row < rows; row++) {
+    let previous: number[] | undefined;
+    const condition = Math.floor(random() * config.conditionVocab);
+    for (let step = 0; step < steps; step++) {
+      const token = step * rows + row;
+      if (resetAt.includes(step)) previous = undefined;
+      const event = config.fields.map((field) => Math.floor(random() * field.vocab));
+      if (previous && event[0] === 0) {
+        // Make it canonical: strictly after the previous event in (instrument, pitch).
+        const instrument = previous[1] as number;
+        const pitch = previous[2] as number;
+        if (pitch + 1 < (config.fields[2]?.vocab ?? 0)) {
+          event[1] = instrument;
+          event[2] = pitch + 1 + Math.floor(random() * ((config.fields[2]?.vocab ?? 0) - pitch - 1));
+        } else event[0] = 1;
+      }
+      config.fields.forEach((field, k) => {
+        chunk.inputs[token * fields + k] = previous ? (previous[k] as number) : field.vocab;
+        chunk.targets[token * fields + k] = event[k] as number;
+      });
+      canonicalLowerBounds(config, previous, event, chunk.lowerBounds, token * fields);
+      chunk.resets[token] = previous ? 0 : 1;
+      chunk.conditions[token * 2] = condition;
+      previous = event;
+    }
+  }
+  return chunk;
+}
