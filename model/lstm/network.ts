@@ -166,7 +166,9 @@ export class LstmNetwork {
         dAbove = this.backwardLayer(chunk, layer, traces[layer] ?? [], keeps, dAbove, grads);
       }
       const dEmbed = gradFor(grads, 'embed');
-      dAbove.forEach((dx, step) => this.embedding.accumulateGradient(chunk, step, dx.dataSync() as Float32Array, dEmbed));
+      dAbove.forEach((dx, step) => {
+        this.embedding.accumulateGradient(chunk, step, dx.dataSync() as Float32Array, dEmbed);
+      });
       return { h: next.h.map((t) => tf.keep(t)), c: next.c.map((t) => tf.keep(t)) };
     });
     return { score, grads, next };
