@@ -1,9 +1,13 @@
 import { DataError } from '../model/ingest/dataset.js';
+import { BENCH_USAGE, runBench } from './commands/bench.js';
 import { PREPARE_USAGE, runPrepare } from './commands/prepare.js';
+import { runTrain, TRAIN_USAGE } from './commands/train.js';
 import { UsageError } from './usageError.js';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | Promise<void> }> = {
   prepare: { usage: PREPARE_USAGE, run: runPrepare },
+  train: { usage: TRAIN_USAGE, run: runTrain },
+  bench: { usage: BENCH_USAGE, run: runBench },
 };
 
 function usage(): string {

@@ -46,3 +46,28 @@ export function canonicalLowerBounds(
     if (current[field] !== previousValue) return;
   }
 }
+
+/** The rows [start, end) of a chunk, as a chunk of its own (for splitting work over threads). */
+export function sliceChunkRows(chunk: Chunk, start: number, end: number): Chunk {
+  const rows = end - start;
+  const { steps, fields, conditionSlots } = chunk;
+  const pick = <T extends Int32Array | Float32Array | Uint8Array>(source: T, width: number, make: (length: number) => T): T => {
+    const out = make(steps * rows * width);
+    for (let step = 0; step < steps; step++) {
+      out.set(source.subarray((step * chunk.rows + start) * width, (step * chunk.rows + end) * width), step * rows * width);
+    }
+    return out;
+  };
+  return {
+    steps,
+    rows,
+    fields,
+    conditionSlots,
+    inputs: pick(chunk.inputs, fields, (n) => new Int32Array(n)),
+    targets: pick(chunk.targets, fields, (n) => new Int32Array(n)),
+    weights: pick(chunk.weights, fields, (n) => new Float32Array(n)),
+    lowerBounds: pick(chunk.lowerBounds, fields, (n) => new Int32Array(n)),
+    conditions: pick(chunk.conditions, conditionSlots, (n) => new Int32Array(n)),
+    resets: pick(chunk.resets, 1, (n) => new Uint8Array(n)),
+  };
+}

@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_TRAIN_SPEED, measureTrainSpeed } from '../../model/bench/trainSpeed.js';
+import { startEngine } from '../../model/engine.js';
+import { prepare } from '../../model/prepare/prepare.js';
+import { codedData } from '../../model/train/dataForTraining.js';
+import { progressBar } from '../progress.js';
+import { UsageError } from '../usageError.js';
+import { runJsbBenchmark } from './benchJsb.js';
+import { defaultPreparedFolder } from './prepare.js';
+
+export const BENCH_USAGE = 'partita bench jsb|train [--checkpoint DIR] [--data DATA] --json';
+const DEFAULT_MUSICNET = '../shared/data/musicnet';
+
+export async function runBench(argv: string[]): Promise<void> {
+  const [which, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      json: { type: 'boolean', default: false },
+      data: { type: 'string' },
+      checkpoint: { type: 'string' },
+      train: { type: 'boolean', default: false },
+      'max-minutes': { type: 'string' },
+    },
+    strict: true,
+  });
+  await startEngine();
+  let result: Record<string, unknown>;
+  switch (which) {
+    case 'train': {
+      const data = values.data ?? DEFAULT_MUSICNET;
+      const prepared = prepare(data, defaultPreparedFolder(data), progressBar('prepare'));
+      result = { benchmark: 'train', ...(await measureTrainSpeed(codedData(prepared.dataset), DEFAULT_TRAIN_SPEED)) };
+      break;
+    }
+    case 'jsb':
+      result = await runJsbBenchmark(values);
+      break;
+    default:
+      throw new UsageError(`unknown benchmark '${which ?? ''}': ${BENCH_USAGE}`);
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+}

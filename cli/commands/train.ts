@@ -1,0 +1,121 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startEngine } from '../../model/engine.js';
+import { prepare } from '../../model/prepare/prepare.js';
+import { trainSeed } from '../../model/seed/trainSeed.js';
+import { codedData } from '../../model/train/dataForTraining.js';
+import { LocalGradientEngine } from '../../model/train/gradientEngine.js';
+import { train, trainSettingsSchema } from '../../model/train/trainer.js';
+import { WorkerGradientEngine } from '../../model/train/workerEngine.js';
+import { progressBar } from '../progress.js';
+import { UsageError } from '../usageError.js';
+import { defaultPreparedFolder } from './prepare.js';
+
+export const TRAIN_USAGE =
+  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N]';
+
+function positiveNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`--${name} must be a positive number, got '${value}'`);
+  return number;
+}
+
+function formatDuration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`;
+}
+
+export async function runTrain(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      arch: { type: 'string', default: 'lstm' },
+      out: { type: 'string' },
+      'max-minutes': { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      epochs: { type: 'string' },
+      seed: { type: 'string' },
+      hidden: { type: 'string' },
+      layers: { type: 'string' },
+      rows: { type: 'string' },
+      steps: { type: 'string' },
+      'learning-rate': { type: 'string' },
+      threads: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.data) throw new UsageError(`--data is required: ${TRAIN_USAGE}`);
+  if (values.arch !== 'lstm' && values.arch !== 'seed') throw new UsageError(`--arch must be lstm or seed, got '${values.arch}'`);
+  const layers = positiveNumber('layers', values.layers);
+  if (layers !== undefined && layers < 3) throw new UsageError('--layers must be at least 3');
+  const engineInfo = await startEngine();
+  process.stderr.write(`engine: ${engineInfo.name}${engineInfo.notes.length ? ` (${engineInfo.notes.join('; ')})` : ''}\n`);
+  const prepared = prepare(values.data, defaultPreparedFolder(values.data), progressBar('prepare'));
+  const out = values.out ?? `runs/${prepared.dataset.kind}-${values.arch}`;
+  const about = {
+    data: prepared.dataset.manifest.data,
+    dataKind: prepared.dataset.kind,
+    engine: engineInfo.name,
+    command: `partita train ${argv.join(' ')}`,
+  };
+  if (values.arch === 'seed') {
+    const dataset = prepared.dataset;
+    if (dataset.kind === 'jsb')
+      throw new UsageError('--arch seed reads notes with times in seconds: use MusicNet or a MIDI folder, not JSB');
+    const bar = progressBar('train seed');
+    const result = await trainSeed({
+      out,
+      seed: dataset.seed,
+      train: dataset.pieces.filter((piece) => piece.split === 'train'),
+      valid: dataset.pieces.filter((piece) => piece.split === 'valid'),
+      maxMinutes: positiveNumber('max-minutes', values['max-minutes']),
+      maxEpochs: positiveNumber('epochs', values.epochs) ?? 1000,
+      shuffleSeed: values.seed === undefined ? 1 : Number(values.seed),
+      resume: values.resume,
+      about,
+      onProgress: bar,
+      log: (line) => process.stderr.write(`\n${line}\n`),
+    });
+    process.stdout.write(
+      `${JSON.stringify({ out: result.out, best: `${result.out}/best`, arch: 'seed', batches: result.progress.batchesDone })}\n`,
+    );
+    return;
+  }
+  const data = codedData(prepared.dataset, { hiddenSize: positiveNumber('hidden', values.hidden), layers });
+  const threads = positiveNumber('threads', values.threads) ?? Math.min(2, availableParallelism());
+  const settings = trainSettingsSchema.parse({
+    maxMinutes: positiveNumber('max-minutes', values['max-minutes']),
+    maxEpochs: positiveNumber('epochs', values.epochs),
+    seed: values.seed === undefined ? undefined : Number(values.seed),
+    rows: positiveNumber('rows', values.rows),
+    steps: positiveNumber('steps', values.steps),
+    learningRate: positiveNumber('learning-rate', values['learning-rate']),
+  });
+  const bar = progressBar('train');
+  const result = await train({
+    out,
+    arch: values.arch,
+    codecName: data.codecName,
+    network: data.network,
+    codec: data.codec,
+    train: data.split('train'),
+    valid: data.split('valid'),
+    settings,
+    resume: values.resume,
+    about: { ...about, threads },
+    engine: async (params, rows) =>
+      threads > 1 ? WorkerGradientEngine.start(data.network, params, rows, threads) : new LocalGradientEngine(data.network, params, rows),
+    onProgress: (info) =>
+      bar(
+        info.chunk,
+        info.chunks,
+        `epoch ${info.epoch + 1} loss ${info.loss.toFixed(3)} ${Math.round(info.tokensPerSecond)} tok/s${info.budgetSeconds ? ` budget ${formatDuration(info.budgetSeconds - info.elapsedSeconds)} left` : ''}`,
+      ),
+    log: (line) => process.stderr.write(`\n${line}\n`),
+  });
+  process.stdout.write(
+    `${JSON.stringify({ out: result.out, best: result.best, stoppedBy: result.stoppedBy, epochs: result.progress.epoch, chunks: result.progress.chunksDone, bestValidNllPerEvent: result.progress.bestValid })}\n`,
+  );
+}

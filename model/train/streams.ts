@@ -1,0 +1,123 @@
+import { type Chunk, canonicalLowerBounds } from '../lstm/chunk.js';
+import { seededRandom } from '../lstm/params.js';
+import { type EventSequence, type SequenceCodec, sequenceLength } from './sequences.js';
+
+/** Most condition rows a sequence may carry (composer + up to all eleven instruments). */
+export const CONDITION_SLOTS = 12;
+
+/** Which sequences one row plays, back to back, and where each starts. */
+interface RowPlan {
+  sequences: number[];
+  starts: number[];
+  length: number;
+}
+
+/**
+ * Deals sequences to `rows` parallel streams and cuts them into chunks of `steps` events, so
+ * the LSTM's state can be carried across chunks (truncated BPTT) and reset where a sequence
+ * starts. An epoch's plan depends only on (seed, epoch): resuming at (epoch, chunk) gives
+ * exactly the chunks an uninterrupted run would have seen.
+ */
+export class StreamBatcher {
+  private readonly fields: number;
+  private cachedEpoch = -1;
+  private cachedPlan: RowPlan[] = [];
+
+  constructor(
+    private readonly sequences: readonly EventSequence[],
+    private readonly codec: SequenceCodec,
+    readonly rows: number,
+    readonly steps: number,
+    private readonly seed: number,
+    private readonly shuffle = true,
+  ) {
+    this.fields = codec.config.fields.length;
+    if (sequences.length === 0) throw new Error('no sequences to train on');
+  }
+
+  /** Shuffled order, each sequence to the currently shortest row. */
+  private plan(epoch: number): RowPlan[] {
+    if (epoch === this.cachedEpoch) return this.cachedPlan;
+    const order = this.sequences.map((_, index) => index);
+    if (this.shuffle) {
+      const random = seededRandom(this.seed * 7919 + epoch);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j] as number, order[i] as number];
+      }
+    }
+    const plan: RowPlan[] = Array.from({ length: this.rows }, () => ({ sequences: [], starts: [], length: 0 }));
+    for (const index of order) {
+      let shortest = plan[0] as RowPlan;
+      for (const row of plan) if (row.length < shortest.length) shortest = row;
+      shortest.sequences.push(index);
+      shortest.starts.push(shortest.length);
+      shortest.length += sequenceLength(this.sequences[index] as EventSequence, this.fields);
+    }
+    this.cachedEpoch = epoch;
+    this.cachedPlan = plan;
+    return plan;
+  }
+
+  chunksPerEpoch(epoch = 0): number {
+    return Math.ceil(Math.max(...this.plan(epoch).map((row) => row.length)) / this.steps);
+  }
+
+  /** Events with a non-zero weight in an epoch (all of them). */
+  totalEvents(): number {
+    return this.sequences.reduce((sum, sequence) => sum + sequenceLength(sequence, this.fields), 0);
+  }
+
+  chunk(epoch: number, index: number): Chunk {
+    const { rows, steps, fields } = this;
+    const tokens = rows * steps;
+    const chunk: Chunk = {
+      steps,
+      rows,
+      fields,
+      inputs: new Int32Array(tokens * fields),
+      targets: new Int32Array(tokens * fields),
+      weights: new Float32Array(tokens * fields),
+      lowerBounds: new Int32Array(tokens * fields),
+      conditions: new Int32Array(tokens * CONDITION_SLOTS).fill(-1),
+      conditionSlots: CONDITION_SLOTS,
+      resets: new Uint8Array(tokens),
+    };
+    const vocab = this.codec.config.fields.map((field) => field.vocab);
+    const plan = this.plan(epoch);
+    plan.forEach((row, rowIndex) => {
+      let slot = 0;
+      for (let step = 0; step < steps; step++) {
+        const position = index * steps + step;
+        const token = step * rows + rowIndex;
+        while (slot + 1 < row.starts.length && (row.starts[slot + 1] as number) <= position) slot++;
+        const sequence = this.sequences[row.sequences[slot] ?? -1];
+        const offset = position - (row.starts[slot] ?? 0);
+        if (!sequence || position >= row.length) {
+          for (let k = 0; k < fields; k++) chunk.inputs[token * fields + k] = vocab[k] as number;
+          chunk.resets[token] = 1;
+          continue;
+        }
+        const event = subarray(sequence.events, offset * fields, fields);
+        const previous = offset > 0 ? subarray(sequence.events, (offset - 1) * fields, fields) : undefined;
+        for (let k = 0; k < fields; k++) {
+          chunk.inputs[token * fields + k] = previous ? (previous[k] as number) : (vocab[k] as number);
+          chunk.targets[token * fields + k] = event[k] as number;
+        }
+        this.codec.fieldWeights(event, chunk.weights, token * fields);
+        canonicalLowerBounds(this.codec.config, previous, event, chunk.lowerBounds, token * fields);
+        chunk.resets[token] = offset === 0 ? 1 : 0;
+        sequence.conditions.slice(0, CONDITION_SLOTS).forEach((condition, conditionSlot) => {
+          chunk.conditions[token * CONDITION_SLOTS + conditionSlot] = condition;
+        });
+      }
+    });
+    return chunk;
+  }
+}
+
+function subarray(values: ArrayLike<number>, start: number, length: number): ArrayLike<number> {
+  if (values instanceof Uint16Array || values instanceof Int32Array || values instanceof Float32Array)
+    return values.subarray(start, start + length);
+  return Array.from({ length }, (_, i) => values[start + i] as number);
+}
