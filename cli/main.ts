@@ -1,5 +1,6 @@
 import { DataError } from '../model/ingest/dataset.js';
 import { BENCH_USAGE, runBench } from './commands/bench.js';
+import { EVAL_USAGE, runEval } from './commands/eval.js';
 import { PREPARE_USAGE, runPrepare } from './commands/prepare.js';
 import { runTrain, TRAIN_USAGE } from './commands/train.js';
 import { UsageError } from './usageError.js';
@@ -7,6 +8,7 @@ import { UsageError } from './usageError.js';
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | Promise<void> }> = {
   prepare: { usage: PREPARE_USAGE, run: runPrepare },
   train: { usage: TRAIN_USAGE, run: runTrain },
+  eval: { usage: EVAL_USAGE, run: runEval },
   bench: { usage: BENCH_USAGE, run: runBench },
 };
 

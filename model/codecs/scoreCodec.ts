@@ -1,5 +1,7 @@
 import { MAX_DURATION_STEPS, VELOCITY_BINS } from '../encoding/grid.js';
-import { FIELD_INSTRUMENT, MAX_SHIFT_STEPS, REST_INSTRUMENT } from '../encoding/noteEvents.js';
+import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_SHIFT, MAX_SHIFT_STEPS, REST_INSTRUMENT } from '../encoding/noteEvents.js';
+import type { FieldRule } from '../generate/sampleEvents.js';
+import { MASKED_LOGIT } from '../generate/sampling.js';
 import { INSTRUMENT_COUNT, instrumentIndex } from '../instruments.js';
 import { type NetworkConfig, networkConfigSchema } from '../lstm/config.js';
 import type { PreparedPiece } from '../prepare/encodeScores.js';
@@ -61,3 +63,16 @@ export function scoreSequences(pieces: readonly PreparedPiece[], events: Uint16A
     conditions: scoreConditions(piece.composer, piece.instruments),
   }));
 }
+
+/**
+ * The encoding's grammar, for sampling: a rest only ever bridges a full MAX_SHIFT_STEPS gap and
+ * has no pitch, duration or velocity (all 0), and what follows a rest moves time on; a note
+ * lasts at least one step.
+ */
+export const scoreGrammarRule: FieldRule = (field, chosen, logits, previous) => {
+  if (field === FIELD_SHIFT && previous?.[FIELD_INSTRUMENT] === REST_INSTRUMENT) logits[0] = MASKED_LOGIT;
+  if (field === FIELD_INSTRUMENT && chosen[FIELD_SHIFT] !== MAX_SHIFT_STEPS) logits[REST_INSTRUMENT] = MASKED_LOGIT;
+  if (field <= FIELD_INSTRUMENT) return;
+  if (chosen[FIELD_INSTRUMENT] === REST_INSTRUMENT) logits.fill(MASKED_LOGIT, 1);
+  else if (field === FIELD_DURATION) logits[0] = MASKED_LOGIT;
+};

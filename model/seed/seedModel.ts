@@ -29,12 +29,21 @@ function weightedPitchLoss(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mul(SEED_LOSS_WEIGHTS.pitch, tf.mean(tf.metrics.categoricalCrossentropy(yTrue, yPred))));
 }
 
-export function buildSeedModel(shape: SeedNetwork, learningRate = 5e-3): tf.LayersModel {
+/**
+ * Builds the seed network. `initialize: false` skips Keras's orthogonal initializer (a slow QR
+ * decomposition in JS) when the weights are about to be loaded from a checkpoint anyway.
+ */
+export function buildSeedModel(shape: SeedNetwork, initialize = true, learningRate = 5e-3): tf.LayersModel {
   const input = tf.input({ shape: [shape.windowNotes, 3] });
   let x: tf.SymbolicTensor = input;
   for (let layer = 0; layer < shape.layers; layer++) {
     x = tf.layers
-      .lstm({ units: shape.hiddenSize, returnSequences: layer < shape.layers - 1, name: `lstm_${layer}` })
+      .lstm({
+        units: shape.hiddenSize,
+        returnSequences: layer < shape.layers - 1,
+        name: `lstm_${layer}`,
+        ...(initialize ? {} : { kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }),
+      })
       .apply(x) as tf.SymbolicTensor;
   }
   const pitch = tf.layers.dense({ units: PITCH_CLASSES, activation: 'softmax', name: 'pitch' }).apply(x) as tf.SymbolicTensor;

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadCheckpoint } from '../../model/checkpoint.js';
+import { startEngine } from '../../model/engine.js';
+import { evaluateScores } from '../../model/eval/evaluate.js';
+import { prepare } from '../../model/prepare/prepare.js';
+import { buildSeedModel, loadSeedParams } from '../../model/seed/seedModel.js';
+import { progressBar } from '../progress.js';
+import { SHIPPED_MUSICNET_MODEL, SHIPPED_SEED_MODEL } from '../shippedModels.js';
+import { UsageError } from '../usageError.js';
+import { defaultPreparedFolder } from './prepare.js';
+
+export const EVAL_USAGE =
+  'partita eval --data DATA [--checkpoint DIR] [--seed-checkpoint DIR] [--split test|valid|all] [--samples N] --json';
+const SPLITS = ['test', 'valid', 'train', 'all'] as const;
+
+export async function runEval(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      checkpoint: { type: 'string' },
+      'seed-checkpoint': { type: 'string' },
+      split: { type: 'string', default: 'test' },
+      samples: { type: 'string', default: '8' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.data) throw new UsageError(`--data is required: ${EVAL_USAGE}`);
+  const split = SPLITS.find((name) => name === values.split);
+  if (!split) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${values.split}'`);
+  const samples = Number(values.samples);
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new UsageError(`--samples must be a whole number of at least 2, got '${values.samples}'`);
+  await startEngine();
+  const prepared = prepare(values.data, defaultPreparedFolder(values.data), progressBar('prepare'));
+  const dataset = prepared.dataset;
+  if (dataset.kind === 'jsb') throw new UsageError('eval scores MusicNet-style scores; for JSB Chorales use partita bench jsb');
+  const lstm = loadCheckpoint(values.checkpoint ?? SHIPPED_MUSICNET_MODEL);
+  const seedFolder = values['seed-checkpoint'] ?? SHIPPED_SEED_MODEL;
+  let seed: Parameters<typeof evaluateScores>[2];
+  if (existsSync(seedFolder)) {
+    const loaded = loadCheckpoint(seedFolder);
+    if (loaded.model.arch !== 'seed' || !loaded.model.seedNetwork) throw new UsageError(`${seedFolder} is not a seed-arch model`);
+    const model = buildSeedModel(loaded.model.seedNetwork, false);
+    loadSeedParams(model, loaded.params);
+    seed = { model, shape: loaded.model.seedNetwork };
+  } else {
+    process.stderr.write(`no seed model at ${seedFolder}: the seed baseline's figures are left out\n`);
+  }
+  const result = evaluateScores(dataset, lstm, seed, {
+    split,
+    samples,
+    eventsPerSample: 400,
+    seedWindows: 2048,
+    onProgress: progressBar('eval'),
+  });
+  const output = { checkpoint: lstm.folder, seed_checkpoint: seed ? seedFolder : null, ...result };
+  process.stdout.write(values.json ? `${JSON.stringify(output)}\n` : `${JSON.stringify(output, null, 2)}\n`);
+}

@@ -1,0 +1,81 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { LoadedCheckpoint } from '../checkpoint.js';
+import type { SplitName } from '../ingest/jsb.js';
+import { LstmNetwork } from '../lstm/network.js';
+import type { PreparedDataset } from '../prepare/prepare.js';
+import { ignoreProgress, type ProgressCallback } from '../progress.js';
+import type { SeedNetwork } from '../seed/seedModel.js';
+import { codedData } from '../train/dataForTraining.js';
+import { FieldBigram } from './bigram.js';
+import { preparedPieceNotes, sampleLstmPiece, sampleSeedPiece } from './generatedPieces.js';
+import { sequenceLikelihood } from './likelihood.js';
+import { compareSets, pieceFeatures } from './musicStats.js';
+import { seedPitchFigures } from './seedLikelihood.js';
+
+export interface EvaluateOptions {
+  split: SplitName | 'all';
+  /** Pieces generated per model for the musical statistics. */
+  samples: number;
+  /** Events per generated (and per real) piece in the statistics. */
+  eventsPerSample: number;
+  seedWindows: number;
+  onProgress?: ProgressCallback;
+}
+
+/**
+ * Everything `partita eval` reports: the exact bits per note of the LSTM on a split, the same
+ * figure for a field bigram, the seed baseline's pitch bits, and the Yang & Lerch overlapping
+ * areas of generated against real pieces for both models.
+ */
+export function evaluateScores(
+  dataset: Extract<PreparedDataset, { kind: 'musicnet' | 'midi' }>,
+  lstm: LoadedCheckpoint,
+  seed: { model: tf.LayersModel; shape: SeedNetwork } | undefined,
+  options: EvaluateOptions,
+) {
+  if (!lstm.model.network) throw new Error(`${lstm.folder} is not an LSTM model`);
+  const data = codedData(dataset, {}, lstm.model.network);
+  const splits: SplitName[] = options.split === 'all' ? ['train', 'valid', 'test'] : [options.split];
+  const pieces = dataset.pieces.filter((piece) => splits.includes(piece.split));
+  const sequences = splits.flatMap((split) => data.split(split));
+  const network = new LstmNetwork(lstm.model.network, lstm.params);
+  const likelihood = sequenceLikelihood(network, data.codec, sequences, 32, 64, options.onProgress ?? ignoreProgress);
+  const bigram = new FieldBigram(data.codec).fit(data.split('train'));
+  const bigramBits = bigram.nll(sequences) / Math.LN2 / Math.max(1, likelihood.notes);
+
+  const models = pieces.filter((piece) => piece.eventCount > options.eventsPerSample).slice(0, options.samples);
+  const real = models.map((piece) => pieceFeatures(preparedPieceNotes(piece, dataset.events, options.eventsPerSample)));
+  const ours = models.map((piece, index) =>
+    pieceFeatures(
+      sampleLstmPiece(lstm.model.network as NonNullable<typeof lstm.model.network>, lstm.params, piece, options.eventsPerSample, index + 1),
+    ),
+  );
+  const musicalStatistics: Record<string, unknown> = {
+    samples: models.length,
+    events_per_sample: options.eventsPerSample,
+    lstm: compareSets(real, ours),
+  };
+  let seedFigures: Record<string, unknown> | undefined;
+  if (seed) {
+    const generated = models.map((piece, index) =>
+      pieceFeatures(sampleSeedPiece(seed.model, seed.shape, dataset.seed, piece, options.eventsPerSample, index + 1)),
+    );
+    musicalStatistics.seed = compareSets(real, generated);
+    seedFigures = seedPitchFigures(seed.model, seed.shape, dataset.seed, pieces, options.seedWindows);
+  }
+  const fieldNames = lstm.model.network.fields.map((field) => field.name);
+  return {
+    split: options.split,
+    pieces: likelihood.sequences,
+    notes: likelihood.notes,
+    events: likelihood.events,
+    nll_bits_per_note: likelihood.bitsPerNote,
+    nll_nats_total: likelihood.nllNats,
+    bits_per_note_by_field: Object.fromEntries(
+      fieldNames.map((name, k) => [name, (likelihood.nllPerField[k] ?? 0) / Math.LN2 / Math.max(1, likelihood.notes)]),
+    ),
+    bigram_bits_per_note: bigramBits,
+    seed: seedFigures,
+    musical_statistics: musicalStatistics,
+  };
+}

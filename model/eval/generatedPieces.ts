@@ -1,0 +1,89 @@
+import type * as tf from '@tensorflow/tfjs';
+import { scoreConditions, scoreGrammarRule } from '../codecs/scoreCodec.js';
+import { STEPS_PER_BEAT } from '../encoding/grid.js';
+import { EVENT_WIDTH, eventsToGrid, FIELD_INSTRUMENT, REST_INSTRUMENT } from '../encoding/noteEvents.js';
+import { SEED_WIDTH, type SeedArray } from '../encoding/seedNotes.js';
+import { type FieldRule, sampleEvent } from '../generate/sampleEvents.js';
+import { MASKED_LOGIT } from '../generate/sampling.js';
+import { LstmStepper } from '../generate/stepper.js';
+import { instrumentIndex } from '../instruments.js';
+import type { NetworkConfig } from '../lstm/config.js';
+import { type ParamSet, seededRandom } from '../lstm/params.js';
+import type { PreparedPiece } from '../prepare/encodeScores.js';
+import { seedGenerate } from '../seed/seedGenerate.js';
+import type { SeedNetwork } from '../seed/seedModel.js';
+import type { TimedNote } from './musicStats.js';
+
+/** Notes of a stored piece in seconds (its first `limit` events), via its starting tempo. */
+export function preparedPieceNotes(piece: PreparedPiece, events: Uint16Array, limit: number): TimedNote[] {
+  const count = Math.min(piece.eventCount, limit);
+  const grid = eventsToGrid(events.subarray(piece.eventOffset * EVENT_WIDTH, (piece.eventOffset + count) * EVENT_WIDTH));
+  const secondsPerStep = 60 / piece.bpm / STEPS_PER_BEAT;
+  return grid.map((note) => ({ pitch: note.pitch, start: note.startStep * secondsPerStep, duration: note.durationSteps * secondsPerStep }));
+}
+
+/** Only the piece's own instruments may play (the rest event stays allowed). */
+function ensembleRule(instruments: readonly string[]): FieldRule {
+  const allowed = new Set(instruments.map((name) => instrumentIndex(name)));
+  return (field, _chosen, logits) => {
+    if (field !== FIELD_INSTRUMENT) return;
+    for (let value = 0; value < logits.length; value++) if (value !== REST_INSTRUMENT && !allowed.has(value)) logits[value] = MASKED_LOGIT;
+  };
+}
+
+/** `events` events sampled from the LSTM under a real piece's composer and instruments. */
+export function sampleLstmPiece(
+  config: NetworkConfig,
+  params: ParamSet,
+  like: PreparedPiece,
+  events: number,
+  seed: number,
+  temperature = 1,
+): TimedNote[] {
+  const stepper = new LstmStepper(config, params);
+  const conditions = scoreConditions(like.composer, like.instruments);
+  const random = seededRandom(seed);
+  const rule = ensembleRule(like.instruments);
+  const sampled: number[] = [];
+  let previous: number[] | undefined;
+  for (let index = 0; index < events; index++) {
+    stepper.advance(previous, conditions);
+    const event = sampleEvent(stepper, previous, { temperature, topP: 1, random }, (field, chosen, logits, before) => {
+      rule(field, chosen, logits, before);
+      scoreGrammarRule(field, chosen, logits, before);
+    });
+    sampled.push(...event);
+    previous = event;
+  }
+  const secondsPerStep = 60 / like.bpm / STEPS_PER_BEAT;
+  return eventsToGrid(Uint16Array.from(sampled)).map((note) => ({
+    pitch: note.pitch,
+    start: note.startStep * secondsPerStep,
+    duration: note.durationSteps * secondsPerStep,
+  }));
+}
+
+/** `count` notes from the seed model, primed with the first 25 notes of a real piece. */
+export function sampleSeedPiece(
+  model: tf.LayersModel,
+  shape: SeedNetwork,
+  seedArray: SeedArray,
+  like: PreparedPiece,
+  count: number,
+  seed: number,
+  temperature = 1,
+): TimedNote[] {
+  const primer = Array.from({ length: shape.windowNotes }, (_, index) => {
+    const row = (like.seedOffset + index) * SEED_WIDTH;
+    return { pitch: seedArray[row] as number, step: seedArray[row + 1] as number, duration: seedArray[row + 2] as number };
+  });
+  const notes: TimedNote[] = [];
+  let start = 0;
+  const random = seededRandom(seed);
+  for (const note of seedGenerate(model, shape, primer, temperature, random)) {
+    start += note.step;
+    notes.push({ pitch: note.pitch, start, duration: note.duration });
+    if (notes.length >= count) break;
+  }
+  return notes;
+}
