@@ -11,7 +11,7 @@ import { UsageError } from '../usageError.js';
 import { defaultPreparedFolder } from './prepare.js';
 
 export const EVAL_USAGE =
-  'partita eval --data DATA [--checkpoint DIR] [--seed-checkpoint DIR] [--split test|valid|all] [--samples N] --json';
+  'partita eval --data DATA [--checkpoint DIR] [--seed-checkpoint DIR] [--split test|valid|all] [--samples N] [--pieces N] --json';
 const SPLITS = ['test', 'valid', 'train', 'all'] as const;
 
 export async function runEval(argv: string[]): Promise<void> {
@@ -23,6 +23,7 @@ export async function runEval(argv: string[]): Promise<void> {
       'seed-checkpoint': { type: 'string' },
       split: { type: 'string', default: 'test' },
       samples: { type: 'string', default: '8' },
+      pieces: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -33,6 +34,9 @@ export async function runEval(argv: string[]): Promise<void> {
   const samples = Number(values.samples);
   if (!Number.isInteger(samples) || samples < 2)
     throw new UsageError(`--samples must be a whole number of at least 2, got '${values.samples}'`);
+  const pieceLimit = values.pieces === undefined ? undefined : Number(values.pieces);
+  if (pieceLimit !== undefined && (!Number.isInteger(pieceLimit) || pieceLimit < 1))
+    throw new UsageError(`--pieces must be a positive whole number, got '${values.pieces}'`);
   await startEngine();
   const prepared = prepare(values.data, defaultPreparedFolder(values.data), progressBar('prepare'));
   const dataset = prepared.dataset;

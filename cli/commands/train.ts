@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startEngine } from '../../model/engine.js';
 import { prepare } from '../../model/prepare/prepare.js';
+import { DEFAULT_SEED_NETWORK } from '../../model/seed/seedModel.js';
 import { trainSeed } from '../../model/seed/trainSeed.js';
 import { codedData } from '../../model/train/dataForTraining.js';
 import { LocalGradientEngine } from '../../model/train/gradientEngine.js';
@@ -12,12 +13,19 @@ import { UsageError } from '../usageError.js';
 import { defaultPreparedFolder } from './prepare.js';
 
 export const TRAIN_USAGE =
-  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N]';
+  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N] [--checkpoint-minutes N]';
 
 function positiveNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new UsageError(`--${name} must be a positive number, got '${value}'`);
+  return number;
+}
+
+function wholeNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new UsageError(`--${name} must be a whole number, got '${value}'`);
   return number;
 }
 
@@ -43,6 +51,7 @@ export async function runTrain(argv: string[]): Promise<void> {
       steps: { type: 'string' },
       'learning-rate': { type: 'string' },
       threads: { type: 'string' },
+      'checkpoint-minutes': { type: 'string' },
     },
     strict: true,
   });
@@ -50,6 +59,20 @@ export async function runTrain(argv: string[]): Promise<void> {
   if (values.arch !== 'lstm' && values.arch !== 'seed') throw new UsageError(`--arch must be lstm or seed, got '${values.arch}'`);
   const layers = positiveNumber('layers', values.layers);
   if (layers !== undefined && layers < 3) throw new UsageError('--layers must be at least 3');
+  // Every number is checked before any work starts, so a typo costs nothing.
+  const hidden = positiveNumber('hidden', values.hidden);
+  const maxMinutes = positiveNumber('max-minutes', values['max-minutes']);
+  const epochs = positiveNumber('epochs', values.epochs);
+  const threads = positiveNumber('threads', values.threads) ?? Math.min(2, availableParallelism());
+  const settings = trainSettingsSchema.parse({
+    maxMinutes,
+    maxEpochs: epochs,
+    seed: wholeNumber('seed', values.seed),
+    rows: positiveNumber('rows', values.rows),
+    steps: positiveNumber('steps', values.steps),
+    learningRate: positiveNumber('learning-rate', values['learning-rate']),
+    checkpointMinutes: positiveNumber('checkpoint-minutes', values['checkpoint-minutes']),
+  });
   const engineInfo = await startEngine();
   process.stderr.write(`engine: ${engineInfo.name}${engineInfo.notes.length ? ` (${engineInfo.notes.join('; ')})` : ''}\n`);
   const prepared = prepare(values.data, defaultPreparedFolder(values.data), progressBar('prepare'));
@@ -70,10 +93,14 @@ export async function runTrain(argv: string[]): Promise<void> {
       seed: dataset.seed,
       train: dataset.pieces.filter((piece) => piece.split === 'train'),
       valid: dataset.pieces.filter((piece) => piece.split === 'valid'),
-      maxMinutes: positiveNumber('max-minutes', values['max-minutes']),
-      maxEpochs: positiveNumber('epochs', values.epochs) ?? 1000,
-      shuffleSeed: values.seed === undefined ? 1 : Number(values.seed),
+      maxMinutes,
+      maxEpochs: epochs ?? 1000,
+      shuffleSeed: settings.seed,
       resume: values.resume,
+      shape: {
+        ...DEFAULT_SEED_NETWORK,
+        ...(hidden ? { hiddenSize: hidden } : {}),
+      },
       about,
       onProgress: bar,
       log: (line) => process.stderr.write(`\n${line}\n`),
@@ -83,16 +110,8 @@ export async function runTrain(argv: string[]): Promise<void> {
     );
     return;
   }
-  const data = codedData(prepared.dataset, { hiddenSize: positiveNumber('hidden', values.hidden), layers });
-  const threads = positiveNumber('threads', values.threads) ?? Math.min(2, availableParallelism());
-  const settings = trainSettingsSchema.parse({
-    maxMinutes: positiveNumber('max-minutes', values['max-minutes']),
-    maxEpochs: positiveNumber('epochs', values.epochs),
-    seed: values.seed === undefined ? undefined : Number(values.seed),
-    rows: positiveNumber('rows', values.rows),
-    steps: positiveNumber('steps', values.steps),
-    learningRate: positiveNumber('learning-rate', values['learning-rate']),
-  });
+  // One width for the whole net keeps the flag simple: embeddings, LSTM and heads alike.
+  const data = codedData(prepared.dataset, hidden ? { hiddenSize: hidden, embedSize: hidden, headSize: hidden, layers } : { layers });
   const bar = progressBar('train');
   const result = await train({
     out,

@@ -19,6 +19,8 @@ export interface EvaluateOptions {
   /** Events per generated (and per real) piece in the statistics. */
   eventsPerSample: number;
   seedWindows: number;
+  /** Score only the first N pieces of the split (quick checks). */
+  pieceLimit?: number;
   onProgress?: ProgressCallback;
 }
 
@@ -36,8 +38,8 @@ export function evaluateScores(
   if (!lstm.model.network) throw new Error(`${lstm.folder} is not an LSTM model`);
   const data = codedData(dataset, {}, lstm.model.network);
   const splits: SplitName[] = options.split === 'all' ? ['train', 'valid', 'test'] : [options.split];
-  const pieces = dataset.pieces.filter((piece) => splits.includes(piece.split));
-  const sequences = splits.flatMap((split) => data.split(split));
+  const pieces = splits.flatMap((split) => dataset.pieces.filter((piece) => piece.split === split)).slice(0, options.pieceLimit);
+  const sequences = splits.flatMap((split) => data.split(split)).slice(0, options.pieceLimit);
   const network = new LstmNetwork(lstm.model.network, lstm.params);
   const likelihood = sequenceLikelihood(network, data.codec, sequences, 32, 64, options.onProgress ?? ignoreProgress);
   const bigram = new FieldBigram(data.codec).fit(data.split('train'));

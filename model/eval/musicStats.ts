@@ -62,30 +62,33 @@ function distance(a: number | number[], b: number | number[]): number {
   return Math.sqrt(va.reduce((sum, value, i) => sum + (value - (vb[i] as number)) ** 2, 0));
 }
 
-/** Gaussian kernel density on a grid, Silverman's bandwidth. */
-function density(samples: number[], grid: number[]): number[] {
+/** Silverman's rule-of-thumb bandwidth for a Gaussian kernel. */
+function bandwidth(samples: number[]): number {
   const n = samples.length;
   const mean = samples.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(samples.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, n - 1));
-  const bandwidth = Math.max(1e-6, 1.06 * (sd || 1e-3) * n ** -0.2);
+  return Math.max(1e-6, 1.06 * (sd || 1e-3) * n ** -0.2);
+}
+
+function density(samples: number[], width: number, grid: number[]): number[] {
+  const n = samples.length;
   return grid.map(
-    (x) =>
-      samples.reduce((sum, sample) => sum + Math.exp(-0.5 * ((x - sample) / bandwidth) ** 2), 0) / (n * bandwidth * Math.sqrt(2 * Math.PI)),
+    (x) => samples.reduce((sum, sample) => sum + Math.exp(-0.5 * ((x - sample) / width) ** 2), 0) / (n * width * Math.sqrt(2 * Math.PI)),
   );
 }
 
-/** Area under min(p, q) of two sample sets' smoothed densities. */
+/** Area under min(p, q) of two sample sets' smoothed densities (1: the same distribution). */
 export function overlappingArea(a: number[], b: number[]): number {
   if (a.length < 2 || b.length < 2) return Number.NaN;
-  const all = [...a, ...b];
-  const low = Math.min(...all);
-  const high = Math.max(...all);
-  const margin = (high - low) * 0.25 || 1;
-  const points = 400;
-  const step = (high - low + 2 * margin) / (points - 1);
-  const grid = Array.from({ length: points }, (_, i) => low - margin + i * step);
-  const p = density(a, grid);
-  const q = density(b, grid);
+  const [widthA, widthB] = [bandwidth(a), bandwidth(b)];
+  // The grid reaches five bandwidths past the extremes, so no density mass falls outside it.
+  const low = Math.min(...a, ...b) - 5 * Math.max(widthA, widthB);
+  const high = Math.max(...a, ...b) + 5 * Math.max(widthA, widthB);
+  const points = 600;
+  const step = (high - low) / (points - 1);
+  const grid = Array.from({ length: points }, (_, i) => low + i * step);
+  const p = density(a, widthA, grid);
+  const q = density(b, widthB, grid);
   return p.reduce((sum, value, i) => sum + Math.min(value, q[i] as number) * step, 0);
 }
 

@@ -5,7 +5,7 @@ import { commitCheckpoint, latestCheckpoint, loadCheckpoint, writeModel } from '
 import type { SeedArray } from '../encoding/seedNotes.js';
 import type { PreparedPiece } from '../prepare/encodeScores.js';
 import { curvesSvg } from '../train/curves.js';
-import { buildSeedModel, DEFAULT_SEED_NETWORK, loadSeedParams, PITCH_CLASSES, seedModelParams } from './seedModel.js';
+import { buildSeedModel, loadSeedParams, PITCH_CLASSES, type SeedNetwork, seedModelParams } from './seedModel.js';
 import { type SeedBatch, seedBatch, shuffledOrder, windowStarts } from './seedWindows.js';
 
 export interface SeedTrainJob {
@@ -17,6 +17,7 @@ export interface SeedTrainJob {
   maxEpochs: number;
   shuffleSeed: number;
   resume: boolean;
+  shape: SeedNetwork;
   about: Record<string, unknown>;
   onProgress?: (done: number, total: number, label: string) => void;
   log?: (line: string) => void;
@@ -47,7 +48,7 @@ function batchTensors(batch: SeedBatch, windowNotes: number): { x: tf.Tensor; ys
 
 /** Trains the seed baseline with model.fit, one batch at a time, checkpointing like the LSTM trainer. */
 export async function trainSeed(job: SeedTrainJob): Promise<{ out: string; progress: SeedProgress }> {
-  const shape = DEFAULT_SEED_NETWORK;
+  const { shape } = job;
   const log = job.log ?? (() => {});
   mkdirSync(job.out, { recursive: true });
   const model = buildSeedModel(shape);

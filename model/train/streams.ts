@@ -35,25 +35,38 @@ export class StreamBatcher {
     if (sequences.length === 0) throw new Error('no sequences to train on');
   }
 
-  /** Shuffled order, each sequence to the currently shortest row. */
+  /**
+   * Longest sequences first, each to the currently shortest row (LPT scheduling), so rows end
+   * within a short piece of each other: an epoch's last chunks would otherwise train on the one
+   * or two rows that got a long sonata late. Then each row's sequences are shuffled (seeded).
+   */
   private plan(epoch: number): RowPlan[] {
     if (epoch === this.cachedEpoch) return this.cachedPlan;
-    const order = this.sequences.map((_, index) => index);
-    if (this.shuffle) {
-      const random = seededRandom(this.seed * 7919 + epoch);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j] as number, order[i] as number];
-      }
-    }
-    const plan: RowPlan[] = Array.from({ length: this.rows }, () => ({ sequences: [], starts: [], length: 0 }));
+    const random = seededRandom(this.seed * 7919 + epoch);
+    const lengths = this.sequences.map((sequence) => sequenceLength(sequence, this.fields));
+    const order = this.sequences.map((_, index) => index).sort((a, b) => (lengths[b] as number) - (lengths[a] as number) || a - b);
+    const assigned: number[][] = Array.from({ length: this.rows }, () => []);
+    const totals = new Array<number>(this.rows).fill(0);
     for (const index of order) {
-      let shortest = plan[0] as RowPlan;
-      for (const row of plan) if (row.length < shortest.length) shortest = row;
-      shortest.sequences.push(index);
-      shortest.starts.push(shortest.length);
-      shortest.length += sequenceLength(this.sequences[index] as EventSequence, this.fields);
+      let shortest = 0;
+      for (let row = 1; row < this.rows; row++) if ((totals[row] as number) < (totals[shortest] as number)) shortest = row;
+      assigned[shortest]?.push(index);
+      totals[shortest] = (totals[shortest] as number) + (lengths[index] as number);
     }
+    const plan = assigned.map((indices) => {
+      if (this.shuffle) {
+        for (let i = indices.length - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [indices[i], indices[j]] = [indices[j] as number, indices[i] as number];
+        }
+      }
+      const row: RowPlan = { sequences: indices, starts: [], length: 0 };
+      for (const index of indices) {
+        row.starts.push(row.length);
+        row.length += lengths[index] as number;
+      }
+      return row;
+    });
     this.cachedEpoch = epoch;
     this.cachedPlan = plan;
     return plan;

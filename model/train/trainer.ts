@@ -151,9 +151,11 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     params = loaded.params;
     progress = JSON.parse(readFileSync(join(resumeFrom, TRAINING_FILE), 'utf8')) as Progress;
     adam = restoreAdam(resumeFrom, params, Number(loaded.model.about.adamStep ?? 0));
-    carried = existsSync(join(resumeFrom, STATE_FILE))
-      ? splitState(readFloats(join(resumeFrom, STATE_FILE)), job.network.layers * 2)
-      : undefined;
+    const saved = existsSync(join(resumeFrom, STATE_FILE)) ? readFloats(join(resumeFrom, STATE_FILE)) : undefined;
+    // The carried state only fits the same number of rows; with another --rows it starts from zero.
+    if (saved?.length === job.network.layers * 2 * settings.rows * job.network.hiddenSize)
+      carried = splitState(saved, job.network.layers * 2);
+    else if (saved) log('the saved LSTM state was for another number of rows: starting it from zero');
     log(`resuming from ${resumeFrom}: epoch ${progress.epoch + 1}, chunk ${progress.chunk}, ${progress.chunksDone} chunks done`);
   } else {
     if (job.resume) log(`nothing to resume in ${out}: starting a new run`);

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCheckpoint } from '../../model/checkpoint.js';
+import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT, temporaryFolder } from '../helpers/paths.js';
+import { smallMidiFolder } from '../helpers/smallData.js';
+
+const TINY = ['--hidden', '16', '--rows', '4', '--steps', '32', '--threads', '1'];
+
+function latest(out: string): string | undefined {
+  const pointer = join(out, 'LATEST');
+  return existsSync(pointer) ? join(out, readFileSync(pointer, 'utf8').trim()) : undefined;
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+describe('partita train', () => {
+  it('survives kill -9 and resumes where the last checkpoint left off', async () => {
+    const data = smallMidiFolder();
+    const out = temporaryFolder('train-kill');
+    const child = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'bin', 'partita.js'),
+        'train',
+        '--data',
+        data,
+        '--out',
+        out,
+        ...TINY,
+        '--checkpoint-minutes',
+        '0.01',
+        '--epochs',
+        '1000',
+      ],
+      { cwd: REPO_ROOT, stdio: 'ignore' },
+    );
+    const done = exited(child);
+    await until(() => latest(out) !== undefined, 60_000);
+    const first = latest(out) as string;
+    await until(() => latest(out) !== first, 60_000);
+    child.kill('SIGKILL');
+    await done;
+    const killedAt = latest(out) as string;
+    const before = loadCheckpoint(killedAt);
+    const chunksBefore = Number(before.model.about.chunksDone);
+    expect(chunksBefore).toBeGreaterThan(0);
+
+    const resumed = runCli(['train', '--data', data, '--out', out, ...TINY, '--resume', '--max-minutes', '0.15']);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toContain('resuming from');
+    const after = loadCheckpoint(out);
+    expect(Number(after.model.about.chunksDone)).toBeGreaterThan(chunksBefore);
+    expect(readFileSync(join(out, 'log.csv'), 'utf8').split('\n')[0]).toMatch(/^train_seconds,epoch/);
+  });
+
+  it('trains the seed baseline a few steps with the same command', () => {
+    const out = temporaryFolder('train-seed');
+    const run = runCli(['train', '--data', smallMidiFolder(), '--arch', 'seed', '--out', out, '--hidden', '8', '--max-minutes', '0.05']);
+    expect(run.status).toBe(0);
+    const model = loadCheckpoint(join(out, 'best'));
+    expect(model.model.arch).toBe('seed');
+    expect(model.model.seedNetwork).toMatchObject({ windowNotes: 25, layers: 3, hiddenSize: 8 });
+    expect(Number(model.model.about.batchesDone)).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [['--arch', 'transformer'], /--arch must be lstm or seed/],
+    [['--layers', '2'], /at least 3/],
+    [['--max-minutes', '0'], /positive number/],
+  ])('rejects %j with one line', (flags, message) => {
+    const run = runCli(['train', '--data', smallMidiFolder(), ...flags]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(message);
+  });
+});

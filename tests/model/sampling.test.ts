@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { startEngine } from '../../model/engine.js';
+import { compareSets, overlappingArea, pieceFeatures } from '../../model/eval/musicStats.js';
+import { sampleEvent } from '../../model/generate/sampleEvents.js';
+import { draw, MASKED_LOGIT, nucleus, softmaxWithTemperature } from '../../model/generate/sampling.js';
+import { LstmStepper } from '../../model/generate/stepper.js';
+import { initParams, seededRandom } from '../../model/lstm/params.js';
+import { TINY_CONFIG } from '../helpers/tinyNetwork.js';
+
+describe('sampling filters', () => {
+  it('sharpens with low temperature and flattens with high', () => {
+    const logits = [2, 1, 0];
+    const cold = softmaxWithTemperature(logits, 0.1);
+    const hot = softmaxWithTemperature(logits, 10);
+    expect(cold[0]).toBeGreaterThan(0.99);
+    expect(Math.max(...hot) - Math.min(...hot)).toBeLessThan(0.1);
+    expect(softmaxWithTemperature(logits, 0)[0]).toBe(1);
+  });
+
+  it('keeps only the nucleus and never draws a masked value', () => {
+    const probabilities = softmaxWithTemperature([3, 2, MASKED_LOGIT, -5], 1);
+    expect(probabilities[2]).toBe(0);
+    const kept = nucleus(probabilities, 0.7);
+    expect(kept[0]).toBe(1);
+    for (let i = 0; i < 100; i++) expect(draw(probabilities, i / 100)).not.toBe(2);
+  });
+
+  it('refuses to sample when everything is masked', () => {
+    expect(() => softmaxWithTemperature([MASKED_LOGIT, MASKED_LOGIT], 1)).toThrow(/masked/);
+  });
+});
+
+describe('sampling events from the LSTM', () => {
+  it('is the same event for event with the same seed, and follows the rules it is given', async () => {
+    await startEngine();
+    const params = initParams(TINY_CONFIG, 2);
+    const run = (seed: number) => {
+      const stepper = new LstmStepper(TINY_CONFIG, params);
+      const random = seededRandom(seed);
+      const events: number[][] = [];
+      let previous: number[] | undefined;
+      for (let i = 0; i < 30; i++) {
+        stepper.advance(previous, [1]);
+        // Only instrument 2 may play.
+        previous = sampleEvent(stepper, previous, { temperature: 1, topP: 0.95, random }, (field, _chosen, logits) => {
+          if (field === 1) logits.forEach((_, value) => value !== 2 && (logits[value] = MASKED_LOGIT));
+        });
+        events.push(previous);
+      }
+      return events;
+    };
+    const first = run(7);
+    expect(run(7)).toEqual(first);
+    expect(run(8)).not.toEqual(first);
+    expect(first.every((event) => event[1] === 2)).toBe(true);
+  });
+});
+
+describe('musical statistics', () => {
+  const scale = (offset: number, step: number) =>
+    Array.from({ length: 40 }, (_, i) => ({ pitch: 60 + offset + (i % 8), start: i * step, duration: step }));
+
+  it('measures a piece', () => {
+    const features = pieceFeatures([...scale(0, 0.5), ...scale(12, 0.5)]);
+    expect(features.pitchRange).toBe(19);
+    expect(features.polyphony).toBeCloseTo(2);
+    expect(features.interOnsetInterval).toBeCloseTo(0.5);
+    expect(features.noteDensity).toBeCloseTo(4);
+  });
+
+  it('gives a high overlap for sets alike and a low one for sets apart', () => {
+    const like = [0, 1, 2, 3, 4].map((offset) => pieceFeatures(scale(offset, 0.5)));
+    const alike = [0, 2, 4, 1].map((offset) => pieceFeatures(scale(offset, 0.5)));
+    const apart = [0, 2, 4, 1].map((offset) => pieceFeatures(scale(offset * 10, 0.05)));
+    expect(compareSets(like, alike).noteDensity).toBeGreaterThan(compareSets(like, apart).noteDensity);
+    expect(overlappingArea([1, 2, 3, 4], [1, 2, 3, 4])).toBeCloseTo(1, 2);
+  });
+});

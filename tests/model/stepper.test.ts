@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startEngine } from '../../model/engine.js';
+import { canonicalBound } from '../../model/generate/sampleEvents.js';
+import { logSoftmax } from '../../model/generate/sampling.js';
+import { LstmStepper } from '../../model/generate/stepper.js';
+import { LstmNetwork, zeroState } from '../../model/lstm/network.js';
+import { initParams } from '../../model/lstm/params.js';
+import { randomChunk, TINY_CONFIG } from '../helpers/tinyNetwork.js';
+
+beforeAll(async () => {
+  await startEngine();
+});
+
+describe('stepping one event at a time', () => {
+  it('gives the same likelihood as one batched forward pass over the sequence', () => {
+    const params = initParams(TINY_CONFIG, 3);
+    const chunk = randomChunk(TINY_CONFIG, 40, 1, 5);
+    const network = new LstmNetwork(TINY_CONFIG, params);
+    const { score } = network.evaluate(chunk, zeroState(TINY_CONFIG, 1));
+
+    const stepper = new LstmStepper(TINY_CONFIG, params);
+    const fields = TINY_CONFIG.fields.length;
+    const stepped = TINY_CONFIG.fields.map(() => 0);
+    let previous: number[] | undefined;
+    for (let step = 0; step < chunk.steps; step++) {
+      const event = Array.from(chunk.targets.subarray(step * fields, (step + 1) * fields));
+      const conditions = Array.from(chunk.conditions.subarray(step * chunk.conditionSlots, (step + 1) * chunk.conditionSlots)).filter(
+        (row) => row >= 0,
+      );
+      stepper.advance(previous, conditions);
+      for (let field = 0; field < fields; field++) {
+        const logits = stepper.fieldLogits(field, event.slice(0, field));
+        const bound = canonicalBound(TINY_CONFIG, previous, event, field);
+        for (let value = 0; value < bound; value++) logits[value] = Number.NEGATIVE_INFINITY;
+        stepped[field] = (stepped[field] as number) - (logSoftmax(logits)[event[field] as number] as number);
+      }
+      previous = event;
+    }
+    stepped.forEach((nll, field) => {
+      expect(nll).toBeCloseTo(score.nllPerField[field] as number, 3);
+    });
+  });
+
+  it('carries state across chunks exactly as one long chunk does', () => {
+    const params = initParams(TINY_CONFIG, 4);
+    const network = new LstmNetwork(TINY_CONFIG, params);
+    const whole = randomChunk(TINY_CONFIG, 24, 2, 9);
+    const total = network.evaluate(whole, zeroState(TINY_CONFIG, 2)).score;
+    let state = zeroState(TINY_CONFIG, 2);
+    const parts = TINY_CONFIG.fields.map(() => 0);
+    for (const [start, end] of [
+      [0, 10],
+      [10, 11],
+      [11, 24],
+    ] as const) {
+      const slice = sliceSteps(whole, start, end);
+      const { score, next } = network.evaluate(slice, state);
+      state = next;
+      score.nllPerField.forEach((value, k) => {
+        parts[k] = (parts[k] as number) + value;
+      });
+    }
+    parts.forEach((value, k) => {
+      expect(value).toBeCloseTo(total.nllPerField[k] as number, 3);
+    });
+  });
+});
+
+function sliceSteps(chunk: ReturnType<typeof randomChunk>, start: number, end: number): ReturnType<typeof randomChunk> {
+  const perStep = (width: number) => [start * chunk.rows * width, end * chunk.rows * width] as const;
+  return {
+    ...chunk,
+    steps: end - start,
+    inputs: chunk.inputs.slice(...perStep(chunk.fields)),
+    targets: chunk.targets.slice(...perStep(chunk.fields)),
+    weights: chunk.weights.slice(...perStep(chunk.fields)),
+    lowerBounds: chunk.lowerBounds.slice(...perStep(chunk.fields)),
+    conditions: chunk.conditions.slice(...perStep(chunk.conditionSlots)),
+    resets: chunk.resets.slice(...perStep(1)),
+  };
+}
