@@ -58,7 +58,9 @@ export class LstmStepper {
     const addRow = (row: number) => {
       for (let d = 0; d < config.embedSize; d++) x[d] = (x[d] as number) + (embed[row * config.embedSize + d] as number);
     };
-    config.fields.forEach((field, k) => addRow((this.fieldOffsets[k] as number) + (previous ? (previous[k] as number) : field.vocab)));
+    config.fields.forEach((field, k) => {
+      addRow((this.fieldOffsets[k] as number) + (previous ? (previous[k] as number) : field.vocab));
+    });
     for (const condition of conditions) addRow(this.conditionOffset + condition);
     const H = config.hiddenSize;
     for (let layer = 0; layer < config.layers; layer++) {

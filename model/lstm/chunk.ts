@@ -23,6 +23,23 @@ export interface Chunk {
   resets: Uint8Array;
 }
 
+/** A chunk with nothing in it yet: padding everywhere, no conditions. */
+export function emptyChunk(steps: number, rows: number, fields: number, conditionSlots: number): Chunk {
+  const tokens = steps * rows;
+  return {
+    steps,
+    rows,
+    fields,
+    inputs: new Int32Array(tokens * fields),
+    targets: new Int32Array(tokens * fields),
+    weights: new Float32Array(tokens * fields),
+    lowerBounds: new Int32Array(tokens * fields),
+    conditions: new Int32Array(tokens * conditionSlots).fill(-1),
+    conditionSlots,
+    resets: new Uint8Array(tokens),
+  };
+}
+
 /**
  * Events that share an onset (shift 0) come in canonical order: strictly increasing in the
  * order-key fields, compared lexicographically. Returns, for each field, the smallest value

@@ -28,20 +28,30 @@ export interface HeadInputs {
   extraMasks?: (Float32Array | undefined)[];
 }
 
+/** Calls visit(tokenStart, rowStart) for every head-k embedding row of every token (offsets in floats). */
+function forEachConditioningRow(
+  config: NetworkConfig,
+  field: number,
+  inputs: HeadInputs,
+  visit: (tokenStart: number, rowStart: number) => void,
+): void {
+  const size = config.headSize;
+  const offsets = headEmbeddingOffsets(config, field);
+  for (let token = 0; token < inputs.tokens; token++) {
+    for (let j = 0; j < field; j++)
+      visit(token * size, ((offsets[j] as number) + (inputs.values[token * inputs.fields + j] as number)) * size);
+  }
+}
+
 /** Sums the head-k embeddings of the fields before k for every token. */
 export function headConditioning(config: NetworkConfig, params: ParamSet, field: number, inputs: HeadInputs): Float32Array {
   const size = config.headSize;
   const out = new Float32Array(inputs.tokens * size);
   if (field === 0) return out;
   const table = getParam(params, `head.e${field}`).data;
-  const offsets = headEmbeddingOffsets(config, field);
-  for (let token = 0; token < inputs.tokens; token++) {
-    const outStart = token * size;
-    for (let j = 0; j < field; j++) {
-      const start = ((offsets[j] as number) + (inputs.values[token * inputs.fields + j] as number)) * size;
-      for (let d = 0; d < size; d++) out[outStart + d] = (out[outStart + d] as number) + (table[start + d] as number);
-    }
-  }
+  forEachConditioningRow(config, field, inputs, (outStart, start) => {
+    for (let d = 0; d < size; d++) out[outStart + d] = (out[outStart + d] as number) + (table[start + d] as number);
+  });
   return out;
 }
 
@@ -137,14 +147,9 @@ export function headBackward(
 
 function accumulateHeadEmbedding(config: NetworkConfig, field: number, inputs: HeadInputs, dPre: Float32Array, dTable: Float32Array): void {
   const size = config.headSize;
-  const offsets = headEmbeddingOffsets(config, field);
-  for (let token = 0; token < inputs.tokens; token++) {
-    const gradStart = token * size;
-    for (let j = 0; j < field; j++) {
-      const start = ((offsets[j] as number) + (inputs.values[token * inputs.fields + j] as number)) * size;
-      for (let d = 0; d < size; d++) dTable[start + d] = (dTable[start + d] as number) + (dPre[gradStart + d] as number);
-    }
-  }
+  forEachConditioningRow(config, field, inputs, (gradStart, start) => {
+    for (let d = 0; d < size; d++) dTable[start + d] = (dTable[start + d] as number) + (dPre[gradStart + d] as number);
+  });
 }
 
 /** The gradient buffer for a weight (created by the caller for every weight). */

@@ -1,4 +1,4 @@
-import { type Chunk, canonicalLowerBounds } from '../lstm/chunk.js';
+import { type Chunk, canonicalLowerBounds, emptyChunk } from '../lstm/chunk.js';
 import { seededRandom } from '../lstm/params.js';
 import { type EventSequence, type SequenceCodec, sequenceLength } from './sequences.js';
 
@@ -83,19 +83,7 @@ export class StreamBatcher {
 
   chunk(epoch: number, index: number): Chunk {
     const { rows, steps, fields } = this;
-    const tokens = rows * steps;
-    const chunk: Chunk = {
-      steps,
-      rows,
-      fields,
-      inputs: new Int32Array(tokens * fields),
-      targets: new Int32Array(tokens * fields),
-      weights: new Float32Array(tokens * fields),
-      lowerBounds: new Int32Array(tokens * fields),
-      conditions: new Int32Array(tokens * CONDITION_SLOTS).fill(-1),
-      conditionSlots: CONDITION_SLOTS,
-      resets: new Uint8Array(tokens),
-    };
+    const chunk = emptyChunk(steps, rows, fields, CONDITION_SLOTS);
     const vocab = this.codec.config.fields.map((field) => field.vocab);
     const plan = this.plan(epoch);
     plan.forEach((row, rowIndex) => {

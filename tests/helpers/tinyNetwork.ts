@@ -1,5 +1,4 @@
-import type { Chunk } from '../../model/lstm/chunk.js';
-import { canonicalLowerBounds } from '../../model/lstm/chunk.js';
+import { type Chunk, canonicalLowerBounds, emptyChunk } from '../../model/lstm/chunk.js';
 import { type NetworkConfig, networkConfigSchema } from '../../model/lstm/config.js';
 import { seededRandom } from '../../model/lstm/params.js';
 
@@ -22,19 +21,8 @@ export const TINY_CONFIG: NetworkConfig = networkConfigSchema.parse({
 export function randomChunk(config: NetworkConfig, steps: number, rows: number, seed: number, resetAt: number[] = []): Chunk {
   const random = seededRandom(seed);
   const fields = config.fields.length;
-  const tokens = steps * rows;
-  const chunk: Chunk = {
-    steps,
-    rows,
-    fields,
-    inputs: new Int32Array(tokens * fields),
-    targets: new Int32Array(tokens * fields),
-    weights: new Float32Array(tokens * fields).fill(1),
-    lowerBounds: new Int32Array(tokens * fields),
-    conditions: new Int32Array(tokens * 2).fill(-1),
-    conditionSlots: 2,
-    resets: new Uint8Array(tokens),
-  };
+  const chunk = emptyChunk(steps, rows, fields, 2);
+  chunk.weights.fill(1);
   for (let row = 0; row < rows; row++) {
     let previous: number[] | undefined;
     const condition = Math.floor(random() * config.conditionVocab);

@@ -43,7 +43,8 @@ describe('sampling events from the LSTM', () => {
         stepper.advance(previous, [1]);
         // Only instrument 2 may play.
         previous = sampleEvent(stepper, previous, { temperature: 1, topP: 0.95, random }, (field, _chosen, logits) => {
-          if (field === 1) logits.forEach((_, value) => value !== 2 && (logits[value] = MASKED_LOGIT));
+          if (field !== 1) return;
+          for (let value = 0; value < logits.length; value++) if (value !== 2) logits[value] = MASKED_LOGIT;
         });
         events.push(previous);
       }
