@@ -48,6 +48,8 @@ interface Progress {
   /** Validation NLL per event at each validation, for the curves. */
   validHistory: { chunksDone: number; nll: number; bitsPerNote: number }[];
   trainHistory: { chunksDone: number; nll: number }[];
+  /** Every invocation that trained this run, for the model card. */
+  invocations?: { command: string; startedAtChunk: number }[];
 }
 
 export interface TrainProgressInfo {
@@ -167,6 +169,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       'train_seconds,epoch,chunks_done,events_done,train_nll,valid_nll,valid_bits_per_note,learning_rate,tokens_per_second\n',
     );
   }
+  progress.invocations = [...(progress.invocations ?? []), { command: String(job.about.command ?? 'train'), startedAtChunk: progress.chunksDone }];
   const batcher = new StreamBatcher(job.train, job.codec, settings.rows, settings.steps, settings.seed);
   const engine = await job.engine(params, settings.rows);
   if (carried) await engine.setState(carried);
@@ -187,6 +190,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     epochs: progress.epoch + progress.chunk / Math.max(1, batcher.chunksPerEpoch(progress.epoch)),
     trainSeconds: Math.round(progress.trainSeconds),
     bestValidNllPerEvent: progress.bestValid,
+    invocations: progress.invocations,
     settings,
   });
 

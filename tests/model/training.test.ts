@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, writeModel } from '../../model/checkpoint.js';
+import { scoreNetworkConfig } from '../../model/codecs/scoreCodec.js';
 import { startEngine } from '../../model/engine.js';
 import { adamStep, DEFAULT_ADAM, initAdam } from '../../model/lstm/adam.js';
 import { LstmNetwork, zeroState } from '../../model/lstm/network.js';
-import { initParams } from '../../model/lstm/params.js';
+import { initParams, paramShapes } from '../../model/lstm/params.js';
 import { LocalGradientEngine } from '../../model/train/gradientEngine.js';
 import { WorkerGradientEngine } from '../../model/train/workerEngine.js';
 import { temporaryFolder } from '../helpers/paths.js';
@@ -16,6 +17,21 @@ beforeAll(async () => {
 });
 
 const meanNll = (score: { nllPerField: number[]; events: number }) => score.nllPerField.reduce((a, b) => a + b, 0) / score.events;
+
+describe('the shipped architecture', () => {
+  it('has at least three LSTM layers, conditioning rows and a head per field, and fits the size budget', () => {
+    const config = scoreNetworkConfig();
+    const shapes = new Map(paramShapes(config));
+    expect(config.layers).toBeGreaterThanOrEqual(3);
+    expect(shapes.get('l2.ui')).toEqual([256, 256]);
+    expect(shapes.get('embed')?.[0]).toBe(config.fields.reduce((sum, field) => sum + field.vocab + 1, 0) + config.conditionVocab);
+    expect(config.fields.map((field) => shapes.get(`head.w${config.fields.indexOf(field)}`)?.[1])).toEqual(
+      config.fields.map((field) => field.vocab),
+    );
+    const parameters = [...shapes.values()].reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+    expect(parameters * 4).toBeLessThan(40 * 1024 * 1024);
+  });
+});
 
 describe('training the LSTM', () => {
   it('overfits a single batch', () => {
