@@ -32,8 +32,8 @@ export async function runEval(argv: string[]): Promise<void> {
   const split = SPLITS.find((name) => name === values.split);
   if (!split) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got '${values.split}'`);
   const samples = Number(values.samples);
-  if (!Number.isInteger(samples) || samples < 2)
-    throw new UsageError(`--samples must be a whole number of at least 2, got '${values.samples}'`);
+  if (!Number.isInteger(samples) || samples < 3)
+    throw new UsageError(`--samples must be a whole number of at least 3, got '${values.samples}'`);
   const pieceLimit = values.pieces === undefined ? undefined : Number(values.pieces);
   if (pieceLimit !== undefined && (!Number.isInteger(pieceLimit) || pieceLimit < 1))
     throw new UsageError(`--pieces must be a positive whole number, got '${values.pieces}'`);
@@ -56,6 +56,7 @@ export async function runEval(argv: string[]): Promise<void> {
   const result = evaluateScores(dataset, lstm, seed, {
     split,
     samples,
+    pieceLimit,
     eventsPerSample: 400,
     seedWindows: 2048,
     onProgress: progressBar('eval'),

@@ -38,14 +38,16 @@ export function evaluateScores(
   if (!lstm.model.network) throw new Error(`${lstm.folder} is not an LSTM model`);
   const data = codedData(dataset, {}, lstm.model.network);
   const splits: SplitName[] = options.split === 'all' ? ['train', 'valid', 'test'] : [options.split];
-  const pieces = splits.flatMap((split) => dataset.pieces.filter((piece) => piece.split === split)).slice(0, options.pieceLimit);
+  const splitPieces = splits.flatMap((split) => dataset.pieces.filter((piece) => piece.split === split));
+  const pieces = splitPieces.slice(0, options.pieceLimit);
   const sequences = splits.flatMap((split) => data.split(split)).slice(0, options.pieceLimit);
   const network = new LstmNetwork(lstm.model.network, lstm.params);
   const likelihood = sequenceLikelihood(network, data.codec, sequences, 32, 64, options.onProgress ?? ignoreProgress);
   const bigram = new FieldBigram(data.codec).fit(data.split('train'));
   const bigramBits = bigram.nll(sequences) / Math.LN2 / Math.max(1, likelihood.notes);
 
-  const models = pieces.filter((piece) => piece.eventCount > options.eventsPerSample).slice(0, options.samples);
+  // The statistics need several pieces whatever --pieces says: they come from the whole split.
+  const models = splitPieces.filter((piece) => piece.eventCount > options.eventsPerSample).slice(0, options.samples);
   const real = models.map((piece) => pieceFeatures(preparedPieceNotes(piece, dataset.events, options.eventsPerSample)));
   const ours = models.map((piece, index) =>
     pieceFeatures(

@@ -169,7 +169,10 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       'train_seconds,epoch,chunks_done,events_done,train_nll,valid_nll,valid_bits_per_note,learning_rate,tokens_per_second\n',
     );
   }
-  progress.invocations = [...(progress.invocations ?? []), { command: String(job.about.command ?? 'train'), startedAtChunk: progress.chunksDone }];
+  progress.invocations = [
+    ...(progress.invocations ?? []),
+    { command: String(job.about.command ?? 'train'), startedAtChunk: progress.chunksDone },
+  ];
   const batcher = new StreamBatcher(job.train, job.codec, settings.rows, settings.steps, settings.seed);
   const engine = await job.engine(params, settings.rows);
   if (carried) await engine.setState(carried);
