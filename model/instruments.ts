@@ -51,10 +51,6 @@ export function instrumentIndex(name: string): number | undefined {
   return INDEX_BY_NAME.get(name);
 }
 
-export function isInstrumentName(name: string): name is InstrumentName {
-  return INDEX_BY_NAME.has(name);
-}
-
 /** GM programs that name one of our instruments directly (variants of a piano count as piano). */
 const DIRECT_PROGRAMS = new Map<number, InstrumentName>([
   [0, 'piano'],

@@ -1,7 +1,3 @@
 /** MusicNet's ten composers, lower-case; the index order is part of the model's vocabulary. */
 export const COMPOSERS = ['bach', 'beethoven', 'brahms', 'cambini', 'dvorak', 'faure', 'haydn', 'mozart', 'ravel', 'schubert'] as const;
 export type Composer = (typeof COMPOSERS)[number];
-
-export function isComposer(name: string): name is Composer {
-  return (COMPOSERS as readonly string[]).includes(name);
-}

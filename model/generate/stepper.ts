@@ -105,9 +105,4 @@ export class LstmStepper {
     addVectorTimesMatrix(hidden, this.weight(`head.w${field}`), logits);
     return logits;
   }
-
-  /** The carried state, for tests and for resuming a stream. */
-  snapshot(): { h: Float32Array[]; c: Float32Array[] } {
-    return { h: this.h.map((array) => array.slice()), c: this.c.map((array) => array.slice()) };
-  }
 }

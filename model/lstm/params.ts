@@ -72,12 +72,6 @@ export function initParams(config: NetworkConfig, seed: number): ParamSet {
   return params;
 }
 
-export function countParams(params: ParamSet): number {
-  let total = 0;
-  for (const param of params.values()) total += param.data.length;
-  return total;
-}
-
 export function getParam(params: ParamSet, name: string): Param {
   const param = params.get(name);
   if (!param) throw new Error(`missing weight ${name}`);

@@ -76,11 +76,6 @@ export class StreamBatcher {
     return Math.ceil(Math.max(...this.plan(epoch).map((row) => row.length)) / this.steps);
   }
 
-  /** Events with a non-zero weight in an epoch (all of them). */
-  totalEvents(): number {
-    return this.sequences.reduce((sum, sequence) => sum + sequenceLength(sequence, this.fields), 0);
-  }
-
   chunk(epoch: number, index: number): Chunk {
     const { rows, steps, fields } = this;
     const chunk = emptyChunk(steps, rows, fields, CONDITION_SLOTS);
