@@ -4,7 +4,7 @@ const BAR_WIDTH = 28;
 /** Redraw at most this often, so the bar costs nothing next to the work. */
 const REDRAW_INTERVAL_MS = 80;
 
-function formatSeconds(seconds: number): string {
+export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--';
   if (seconds < 60) return `${Math.round(seconds)}s`;
   return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;

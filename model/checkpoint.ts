@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { concatArrays } from './arrays.js';
 import { networkConfigSchema } from './lstm/config.js';
 import type { Param, ParamSet } from './lstm/params.js';
 import { writeFileAtomic } from './prepare/store.js';
@@ -62,14 +63,7 @@ export function packParams(params: ParamSet): { entries: z.infer<typeof weightEn
 }
 
 export function packFloatArrays(arrays: Float32Array[]): Uint8Array {
-  const total = arrays.reduce((sum, array) => sum + array.length, 0);
-  const all = new Float32Array(total);
-  let offset = 0;
-  for (const array of arrays) {
-    all.set(array, offset);
-    offset += array.length;
-  }
-  return new Uint8Array(all.buffer);
+  return new Uint8Array(concatArrays(arrays, (length) => new Float32Array(length)).buffer);
 }
 
 export function readFloats(path: string): Float32Array {

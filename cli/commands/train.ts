@@ -8,7 +8,7 @@ import { codedData } from '../../model/train/dataForTraining.js';
 import { LocalGradientEngine } from '../../model/train/gradientEngine.js';
 import { train, trainSettingsSchema } from '../../model/train/trainer.js';
 import { WorkerGradientEngine } from '../../model/train/workerEngine.js';
-import { progressBar } from '../progress.js';
+import { formatSeconds, progressBar } from '../progress.js';
 import { UsageError } from '../usageError.js';
 import { defaultPreparedFolder } from './prepare.js';
 
@@ -27,11 +27,6 @@ function wholeNumber(name: string, value: string | undefined): number | undefine
   const number = Number(value);
   if (!Number.isInteger(number)) throw new UsageError(`--${name} must be a whole number, got '${value}'`);
   return number;
-}
-
-function formatDuration(seconds: number): string {
-  const minutes = Math.floor(seconds / 60);
-  return minutes > 0 ? `${minutes}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`;
 }
 
 export async function runTrain(argv: string[]): Promise<void> {
@@ -130,7 +125,7 @@ export async function runTrain(argv: string[]): Promise<void> {
       bar(
         info.chunk,
         info.chunks,
-        `epoch ${info.epoch + 1} loss ${info.loss.toFixed(3)} ${Math.round(info.tokensPerSecond)} tok/s${info.budgetSeconds ? ` budget ${formatDuration(info.budgetSeconds - info.elapsedSeconds)} left` : ''}`,
+        `epoch ${info.epoch + 1} loss ${info.loss.toFixed(3)} ${Math.round(info.tokensPerSecond)} tok/s${info.budgetSeconds ? ` budget ${formatSeconds(info.budgetSeconds - info.elapsedSeconds)} left` : ''}`,
       ),
     log: (line) => process.stderr.write(`\n${line}\n`),
   });

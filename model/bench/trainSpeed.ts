@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+import { median } from '../arrays.js';
 import { adamStep, DEFAULT_ADAM, initAdam } from '../lstm/adam.js';
 import { InputEmbedding } from '../lstm/embed.js';
 import { getParam, initParams } from '../lstm/params.js';
@@ -18,12 +19,6 @@ export interface TrainSpeedOptions {
 }
 
 export const DEFAULT_TRAIN_SPEED: TrainSpeedOptions = { rows: 32, steps: 64, chunks: 4, threads: Math.min(2, availableParallelism()) };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 async function timeOurs(
   data: CodedData,

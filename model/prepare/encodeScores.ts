@@ -1,3 +1,4 @@
+import { concatArrays } from '../arrays.js';
 import { compareGridNotes, type GridNote, STEPS_PER_BEAT, scoreToGrid } from '../encoding/grid.js';
 import { type EventArray, eventCount, eventsToGrid, gridToEvents } from '../encoding/noteEvents.js';
 import { SEED_WIDTH, type SeedArray, scoreToSeed } from '../encoding/seedNotes.js';
@@ -43,16 +44,6 @@ function countExact(expected: readonly GridNote[], decoded: readonly GridNote[])
     if (back && sameGridNote(note, back)) exact++;
   });
   return exact;
-}
-
-function concat<T extends Uint16Array | Float32Array>(parts: T[], make: (length: number) => T): T {
-  const out = make(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 /** Encodes every score both ways (main and seed), tallying the figures prepare reports. */
@@ -129,8 +120,8 @@ export function encodeScores(scores: readonly Score[], splits: Map<string, Split
   roundTrip.durationsOnGrid /= total;
   return {
     pieces,
-    events: concat(eventParts, (length) => new Uint16Array(length)),
-    seed: concat(seedParts, (length) => new Float32Array(length)),
+    events: concatArrays(eventParts, (length) => new Uint16Array(length)),
+    seed: concatArrays(seedParts, (length) => new Float32Array(length)),
     roundTrip,
     composers,
     ensembles,

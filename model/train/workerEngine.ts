@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { concatArrays } from '../arrays.js';
 import { type Chunk, sliceChunkRows } from '../lstm/chunk.js';
 import type { NetworkConfig } from '../lstm/config.js';
 import { type ChunkScore, LstmNetwork } from '../lstm/network.js';
@@ -143,7 +144,12 @@ export class WorkerGradientEngine implements GradientEngine {
   async getState(): Promise<Float32Array[]> {
     const parts = await Promise.all(this.workers.map((worker) => worker.request({ type: 'get-state' })));
     const arrays = parts.map((reply) => (reply.type === 'state' ? reply.arrays : []));
-    return (arrays[0] ?? []).map((_, index) => concatFloats(arrays.map((worker) => worker[index] as Float32Array)));
+    return (arrays[0] ?? []).map((_, index) =>
+      concatArrays(
+        arrays.map((worker) => worker[index] as Float32Array),
+        (length) => new Float32Array(length),
+      ),
+    );
   }
 
   async setState(arrays: Float32Array[]): Promise<void> {
@@ -160,14 +166,4 @@ export class WorkerGradientEngine implements GradientEngine {
     await Promise.all(this.workers.map((worker) => worker.request({ type: 'close' })));
     await Promise.all(this.workers.map((worker) => worker.worker.terminate()));
   }
-}
-
-function concatFloats(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
