@@ -173,6 +173,8 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     ...(progress.invocations ?? []),
     { command: String(job.about.command ?? 'train'), startedAtChunk: progress.chunksDone },
   ];
+  // A small folder of MIDI files can have every piece in train: train on, without validation.
+  if (job.valid.length === 0) log('no validation pieces in this data: validation and best/ are skipped');
   const batcher = new StreamBatcher(job.train, job.codec, settings.rows, settings.steps, settings.seed);
   const engine = await job.engine(params, settings.rows);
   if (carried) await engine.setState(carried);
@@ -209,6 +211,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
   };
 
   const validate = () => {
+    if (job.valid.length === 0) return;
     const figures = sequenceLikelihood(engine.network, job.codec, job.valid);
     const nll = figures.nllNats / Math.max(1, figures.events);
     progress.validHistory.push({ chunksDone: progress.chunksDone, nll, bitsPerNote: figures.bitsPerNote });

@@ -59,7 +59,7 @@ describe('partita train', () => {
     expect(chunksBefore).toBeGreaterThan(0);
 
     const resumed = runCli(['train', '--data', data, '--out', out, ...TINY, '--resume', '--max-minutes', '0.15']);
-    expect(resumed.status).toBe(0);
+    expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('resuming from');
     const after = loadCheckpoint(out);
     expect(Number(after.model.about.chunksDone)).toBeGreaterThan(chunksBefore);
