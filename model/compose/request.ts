@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { COMPOSERS } from '../codecs/composers.js';
+import { findInstrumentation, INSTRUMENTATION_NAMES } from '../ensembles.js';
+
+/** Longest piece anyone may ask for: five minutes keeps a request's cost bounded. */
+export const MAX_SECONDS = 300;
+export const MIN_SECONDS = 5;
+export const MAX_PRIMER_BYTES = 1024 * 1024;
+
+/**
+ * What to compose. The same fields reach us from the command line, the web API and Discord,
+ * so one schema validates all three and its messages are the ones users read.
+ */
+export const composeRequestSchema = z.object({
+  instrument: z.string().refine((name) => findInstrumentation(name) !== undefined, {
+    message: `unknown instrument or ensemble; choose one of: ${INSTRUMENTATION_NAMES.join(', ')}`,
+  }),
+  composer: z.enum(COMPOSERS, { message: `unknown composer; choose one of: ${COMPOSERS.join(', ')}` }).optional(),
+  seconds: z.number().min(MIN_SECONDS).max(MAX_SECONDS).default(30),
+  tempo: z.number().min(30).max(240).default(96),
+  temperature: z.number().min(0.1).max(2).default(1),
+  topP: z.number().gt(0).max(1).default(0.95),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+});
+
+export type ComposeRequestInput = z.input<typeof composeRequestSchema>;
+export type ComposeRequestFields = z.output<typeof composeRequestSchema>;
+
+/** A validated request plus the optional primer MIDI file to continue. */
+export interface ComposeRequest extends ComposeRequestFields {
+  primer?: Uint8Array;
+}
