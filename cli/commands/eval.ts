@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCheckpoint } from '../../model/checkpoint.js';
+import { loadComposerModel } from '../../model/compose/composerModel.js';
 import { startEngine } from '../../model/engine.js';
 import { evaluateScores } from '../../model/eval/evaluate.js';
 import { prepare } from '../../model/prepare/prepare.js';
@@ -41,7 +42,7 @@ export async function runEval(argv: string[]): Promise<void> {
   const prepared = prepare(values.data, defaultPreparedFolder(values.data), progressBar('prepare'));
   const dataset = prepared.dataset;
   if (dataset.kind === 'jsb') throw new UsageError('eval scores MusicNet-style scores; for JSB Chorales use partita bench jsb');
-  const lstm = loadCheckpoint(values.checkpoint ?? SHIPPED_MUSICNET_MODEL);
+  const lstm = await loadComposerModel(values.checkpoint ?? SHIPPED_MUSICNET_MODEL);
   const seedFolder = values['seed-checkpoint'] ?? SHIPPED_SEED_MODEL;
   let seed: Parameters<typeof evaluateScores>[2];
   if (existsSync(seedFolder)) {

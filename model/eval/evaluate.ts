@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { LoadedCheckpoint } from '../checkpoint.js';
+import type { ComposerModel } from '../compose/composerModel.js';
 import type { SplitName } from '../ingest/jsb.js';
 import { LstmNetwork } from '../lstm/network.js';
 import type { PreparedDataset } from '../prepare/prepare.js';
@@ -31,17 +31,16 @@ export interface EvaluateOptions {
  */
 export function evaluateScores(
   dataset: Extract<PreparedDataset, { kind: 'musicnet' | 'midi' }>,
-  lstm: LoadedCheckpoint,
+  lstm: ComposerModel,
   seed: { model: tf.LayersModel; shape: SeedNetwork } | undefined,
   options: EvaluateOptions,
 ) {
-  if (!lstm.model.network) throw new Error(`${lstm.folder} is not an LSTM model`);
-  const data = codedData(dataset, {}, lstm.model.network);
+  const data = codedData(dataset, {}, lstm.config);
   const splits: SplitName[] = options.split === 'all' ? ['train', 'valid', 'test'] : [options.split];
   const splitPieces = splits.flatMap((split) => dataset.pieces.filter((piece) => piece.split === split));
   const pieces = splitPieces.slice(0, options.pieceLimit);
   const sequences = splits.flatMap((split) => data.split(split)).slice(0, options.pieceLimit);
-  const network = new LstmNetwork(lstm.model.network, lstm.params);
+  const network = new LstmNetwork(lstm.config, lstm.params);
   const likelihood = sequenceLikelihood(network, data.codec, sequences, 32, 64, options.onProgress ?? ignoreProgress);
   const bigram = new FieldBigram(data.codec).fit(data.split('train'));
   const bigramBits = bigram.nll(sequences) / Math.LN2 / Math.max(1, likelihood.notes);
@@ -49,11 +48,7 @@ export function evaluateScores(
   // The statistics need several pieces whatever --pieces says: they come from the whole split.
   const models = splitPieces.filter((piece) => piece.eventCount > options.eventsPerSample).slice(0, options.samples);
   const real = models.map((piece) => pieceFeatures(preparedPieceNotes(piece, dataset.events, options.eventsPerSample)));
-  const ours = models.map((piece, index) =>
-    pieceFeatures(
-      sampleLstmPiece(lstm.model.network as NonNullable<typeof lstm.model.network>, lstm.params, piece, options.eventsPerSample, index + 1),
-    ),
-  );
+  const ours = models.map((piece, index) => pieceFeatures(sampleLstmPiece(lstm, piece, options.eventsPerSample, index + 1)));
   const musicalStatistics: Record<string, unknown> = {
     samples: models.length,
     events_per_sample: options.eventsPerSample,
@@ -67,7 +62,7 @@ export function evaluateScores(
     musicalStatistics.seed = compareSets(real, generated);
     seedFigures = seedPitchFigures(seed.model, seed.shape, dataset.seed, pieces, options.seedWindows);
   }
-  const fieldNames = lstm.model.network.fields.map((field) => field.name);
+  const fieldNames = lstm.config.fields.map((field) => field.name);
   return {
     split: options.split,
     pieces: likelihood.sequences,

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { scoreConditions, scoreGrammarRule } from '../codecs/scoreCodec.js';
+import type { ComposerModel } from '../compose/composerModel.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { EVENT_WIDTH, eventsToGrid, FIELD_INSTRUMENT, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import { SEED_WIDTH, type SeedArray } from '../encoding/seedNotes.js';
@@ -7,8 +8,7 @@ import { type FieldRule, sampleEvent } from '../generate/sampleEvents.js';
 import { MASKED_LOGIT } from '../generate/sampling.js';
 import { LstmStepper } from '../generate/stepper.js';
 import { instrumentIndex } from '../instruments.js';
-import type { NetworkConfig } from '../lstm/config.js';
-import { type ParamSet, seededRandom } from '../lstm/params.js';
+import { seededRandom } from '../lstm/params.js';
 import type { PreparedPiece } from '../prepare/encodeScores.js';
 import { seedGenerate } from '../seed/seedGenerate.js';
 import type { SeedNetwork } from '../seed/seedModel.js';
@@ -32,15 +32,8 @@ function ensembleRule(instruments: readonly string[]): FieldRule {
 }
 
 /** `events` events sampled from the LSTM under a real piece's composer and instruments. */
-export function sampleLstmPiece(
-  config: NetworkConfig,
-  params: ParamSet,
-  like: PreparedPiece,
-  events: number,
-  seed: number,
-  temperature = 1,
-): TimedNote[] {
-  const stepper = new LstmStepper(config, params);
+export function sampleLstmPiece(model: ComposerModel, like: PreparedPiece, events: number, seed: number, temperature = 1): TimedNote[] {
+  const stepper = new LstmStepper(model.config, model.params, model.kernel);
   const conditions = scoreConditions(like.composer, like.instruments);
   const random = seededRandom(seed);
   const rule = ensembleRule(like.instruments);

@@ -1,45 +1,132 @@
 import { headEmbeddingOffsets, inputRowOffsets, type NetworkConfig } from '../lstm/config.js';
 import { GATES, getParam, layerInputSize, type ParamSet } from '../lstm/params.js';
+import { instantiateMatvec, type MatvecFunction } from './matvecKernel.js';
+
+const FLOAT_BYTES = 4;
 
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** y += x W for a row-major [x.length, y.length] matrix. */
-function addVectorTimesMatrix(x: Float32Array, matrix: Float32Array, y: Float32Array): void {
-  const columns = y.length;
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i] as number;
-    if (xi === 0) continue;
-    const row = i * columns;
-    for (let j = 0; j < columns; j++) y[j] = (y[j] as number) + xi * (matrix[row + j] as number);
+/** SIMD rows are 4 floats wide: matrix strides and vector starts are kept multiples of 4. */
+function roundUpTo4(count: number): number {
+  return Math.ceil(count / 4) * 4;
+}
+
+/** Hands out 16-byte-aligned float ranges of the kernel's memory. */
+class FloatLayout {
+  floats = 0;
+  take(count: number): number {
+    const start = this.floats;
+    this.floats += roundUpTo4(count);
+    return start;
   }
 }
 
+/** Where one matrix sits in the kernel's memory: `rows` rows of `stride` floats, `cols` of them used. */
+interface MatrixSlot {
+  offset: number;
+  rows: number;
+  cols: number;
+  stride: number;
+}
+
 /**
- * The trained LSTM one event at a time, in plain JS over the weights: for generation, where a
- * single sequence steps and every call would otherwise pay TensorFlow.js's per-op overhead.
- * It must agree with LstmNetwork's batched forward pass (tests check that it does).
+ * The trained LSTM one event at a time, for generation: a single sequence steps, so every layer
+ * is a vector-matrix product, done by the WebAssembly SIMD kernel over weights copied once into
+ * its memory (each layer's four gates and its input and recurrent weights fused into one
+ * matrix, so a layer is one kernel call). It must agree with LstmNetwork's batched forward pass
+ * (tests check that it does).
  */
 export class LstmStepper {
+  private readonly memory: Float32Array;
+  private readonly matvec: MatvecFunction;
+  private readonly layers: { weights: MatrixSlot; bias: number; input: number; inputSize: number; gates: number }[];
   private readonly h: Float32Array[];
   private readonly c: Float32Array[];
+  private readonly embed: Float32Array;
   private readonly fieldOffsets: number[];
   private readonly conditionOffset: number;
-  private readonly top: Float32Array;
-  private readonly projected: Float32Array;
+  private readonly headInput: number;
+  private readonly projection: MatrixSlot;
+  private readonly projected: number;
+  private readonly hidden: number;
+  private readonly heads: MatrixSlot[];
+  private readonly logits: number;
 
   constructor(
     readonly config: NetworkConfig,
     private readonly params: ParamSet,
+    kernel: WebAssembly.Module,
   ) {
-    this.h = Array.from({ length: config.layers }, () => new Float32Array(config.hiddenSize));
-    this.c = Array.from({ length: config.layers }, () => new Float32Array(config.hiddenSize));
+    const H = config.hiddenSize;
+    const layout = new FloatLayout();
+    const matrix = (rows: number, cols: number): MatrixSlot => {
+      const stride = roundUpTo4(cols);
+      return { offset: layout.take(rows * stride), rows, cols, stride };
+    };
+    const layerSlots = Array.from({ length: config.layers }, (_, layer) => {
+      const inputSize = layerInputSize(config, layer);
+      return {
+        weights: matrix(inputSize + H, 4 * H),
+        bias: layout.take(4 * H),
+        input: layout.take(inputSize + H),
+        inputSize,
+        gates: layout.take(4 * H),
+      };
+    });
+    const headInput = layout.take(H);
+    const projection = matrix(H, config.headSize);
+    const projected = layout.take(config.headSize);
+    const hidden = layout.take(config.headSize);
+    const heads = config.fields.map((field) => matrix(config.headSize, field.vocab));
+    const logits = layout.take(Math.max(...config.fields.map((field) => roundUpTo4(field.vocab))));
+
+    const { memory, matvec } = instantiateMatvec(kernel, layout.floats * FLOAT_BYTES);
+    this.memory = new Float32Array(memory.buffer);
+    this.matvec = matvec;
+    this.layers = layerSlots;
+    this.headInput = headInput;
+    this.projection = projection;
+    this.projected = projected;
+    this.hidden = hidden;
+    this.heads = heads;
+    this.logits = logits;
+
+    layerSlots.forEach((slot, layer) => {
+      GATES.forEach((gate, g) => {
+        this.copyColumns(getParam(params, `l${layer}.wx${gate}`).data, slot.weights, 0, slot.inputSize, g * H, H);
+        this.copyColumns(getParam(params, `l${layer}.u${gate}`).data, slot.weights, slot.inputSize, H, g * H, H);
+        this.memory.set(getParam(params, `l${layer}.b${gate}`).data, slot.bias + g * H);
+      });
+    });
+    this.copyColumns(getParam(params, 'head.a').data, projection, 0, H, 0, config.headSize);
+    config.fields.forEach((field, k) => {
+      this.copyColumns(getParam(params, `head.w${k}`).data, heads[k] as MatrixSlot, 0, config.headSize, 0, field.vocab);
+    });
+
+    this.h = Array.from({ length: config.layers }, () => new Float32Array(H));
+    this.c = Array.from({ length: config.layers }, () => new Float32Array(H));
+    this.embed = new Float32Array(config.embedSize);
     const offsets = inputRowOffsets(config);
     this.fieldOffsets = offsets.fieldOffsets;
     this.conditionOffset = offsets.conditionOffset;
-    this.top = new Float32Array(config.hiddenSize);
-    this.projected = new Float32Array(config.headSize);
+  }
+
+  /** Copies a row-major [rows, width] weight into rows firstRow.. and columns firstColumn.. of a slot. */
+  private copyColumns(source: Float32Array, slot: MatrixSlot, firstRow: number, rows: number, firstColumn: number, width: number): void {
+    for (let r = 0; r < rows; r++) {
+      this.memory.set(source.subarray(r * width, (r + 1) * width), slot.offset + (firstRow + r) * slot.stride + firstColumn);
+    }
+  }
+
+  /** out = bias + x W, where x and out are float offsets into the kernel's memory. */
+  private multiply(x: number, slot: MatrixSlot, out: number, bias?: Float32Array | number): void {
+    if (typeof bias === 'number') this.memory.copyWithin(out, bias, bias + slot.cols);
+    else if (bias) this.memory.set(bias, out);
+    else this.memory.fill(0, out, out + slot.cols);
+    this.memory.fill(0, out + slot.cols, out + slot.stride);
+    this.matvec(x * FLOAT_BYTES, slot.rows, slot.offset * FLOAT_BYTES, out * FLOAT_BYTES, slot.stride);
   }
 
   private weight(name: string): Float32Array {
@@ -52,57 +139,62 @@ export class LstmStepper {
 
   /** Reads the previous event (undefined: the start) under the given conditions; updates the state. */
   advance(previous: readonly number[] | undefined, conditions: readonly number[]): void {
-    const { config } = this;
-    const embed = this.weight('embed');
-    let x = new Float32Array(config.embedSize);
+    const { config, memory } = this;
+    const table = this.weight('embed');
+    const E = config.embedSize;
+    const x = this.embed;
+    x.fill(0);
     const addRow = (row: number) => {
-      for (let d = 0; d < config.embedSize; d++) x[d] = (x[d] as number) + (embed[row * config.embedSize + d] as number);
+      const start = row * E;
+      for (let d = 0; d < E; d++) x[d] = (x[d] as number) + (table[start + d] as number);
     };
     config.fields.forEach((field, k) => {
       addRow((this.fieldOffsets[k] as number) + (previous ? (previous[k] as number) : field.vocab));
     });
     for (const condition of conditions) addRow(this.conditionOffset + condition);
+
     const H = config.hiddenSize;
-    for (let layer = 0; layer < config.layers; layer++) {
-      const gates = GATES.map((gate) => {
-        const z = new Float32Array(this.weight(`l${layer}.b${gate}`));
-        addVectorTimesMatrix(x, this.weight(`l${layer}.wx${gate}`), z);
-        addVectorTimesMatrix(this.h[layer] as Float32Array, this.weight(`l${layer}.u${gate}`), z);
-        return z;
-      });
-      const [zi, zf, zg, zo] = gates as [Float32Array, Float32Array, Float32Array, Float32Array];
+    let below: Float32Array = x;
+    this.layers.forEach((slot, layer) => {
       const h = this.h[layer] as Float32Array;
       const c = this.c[layer] as Float32Array;
+      memory.set(below, slot.input);
+      memory.set(h, slot.input + slot.inputSize);
+      this.multiply(slot.input, slot.weights, slot.gates, slot.bias);
+      const z = slot.gates;
       for (let j = 0; j < H; j++) {
-        const cell = sigmoid(zf[j] as number) * (c[j] as number) + sigmoid(zi[j] as number) * Math.tanh(zg[j] as number);
+        const input = sigmoid(memory[z + j] as number);
+        const forget = sigmoid(memory[z + H + j] as number);
+        const candidate = Math.tanh(memory[z + 2 * H + j] as number);
+        const output = sigmoid(memory[z + 3 * H + j] as number);
+        const cell = forget * (c[j] as number) + input * candidate;
         c[j] = cell;
-        h[j] = sigmoid(zo[j] as number) * Math.tanh(cell);
+        h[j] = output * Math.tanh(cell);
       }
-      if (layerInputSize(config, layer + 1) !== x.length) x = new Float32Array(H);
-      x.set(h);
-    }
-    this.top.set(this.h[config.layers - 1] as Float32Array);
-    this.projected.fill(0);
-    addVectorTimesMatrix(this.top, this.weight('head.a'), this.projected);
+      below = h;
+    });
+    memory.set(below, this.headInput);
+    this.multiply(this.headInput, this.projection, this.projected);
   }
 
   /** Logits of field k given the values already chosen for fields before it (no masks applied). */
   fieldLogits(field: number, chosen: readonly number[]): Float32Array {
-    const { config } = this;
+    const { config, memory } = this;
     const size = config.headSize;
-    const hidden = new Float32Array(this.weight(`head.c${field}`));
-    for (let d = 0; d < size; d++) hidden[d] = (hidden[d] as number) + (this.projected[d] as number);
+    const hidden = this.hidden;
+    const bias = this.weight(`head.c${field}`);
+    for (let d = 0; d < size; d++) memory[hidden + d] = (memory[this.projected + d] as number) + (bias[d] as number);
     if (field > 0) {
       const table = this.weight(`head.e${field}`);
       const offsets = headEmbeddingOffsets(config, field);
       for (let j = 0; j < field; j++) {
         const start = ((offsets[j] as number) + (chosen[j] as number)) * size;
-        for (let d = 0; d < size; d++) hidden[d] = (hidden[d] as number) + (table[start + d] as number);
+        for (let d = 0; d < size; d++) memory[hidden + d] = (memory[hidden + d] as number) + (table[start + d] as number);
       }
     }
-    for (let d = 0; d < size; d++) hidden[d] = Math.max(0, hidden[d] as number);
-    const logits = new Float32Array(this.weight(`head.bw${field}`));
-    addVectorTimesMatrix(hidden, this.weight(`head.w${field}`), logits);
-    return logits;
+    for (let d = 0; d < size; d++) memory[hidden + d] = Math.max(0, memory[hidden + d] as number);
+    const head = this.heads[field] as MatrixSlot;
+    this.multiply(hidden, head, this.logits, this.weight(`head.bw${field}`));
+    return memory.slice(this.logits, this.logits + head.cols);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startEngine } from '../../model/engine.js';
 import { compareSets, overlappingArea, pieceFeatures } from '../../model/eval/musicStats.js';
+import { compileMatvecKernel } from '../../model/generate/matvecKernel.js';
 import { sampleEvent } from '../../model/generate/sampleEvents.js';
 import { draw, MASKED_LOGIT, nucleus, softmaxWithTemperature } from '../../model/generate/sampling.js';
 import { LstmStepper } from '../../model/generate/stepper.js';
@@ -34,8 +35,9 @@ describe('sampling events from the LSTM', () => {
   it('is the same event for event with the same seed, and follows the rules it is given', async () => {
     await startEngine();
     const params = initParams(TINY_CONFIG, 2);
+    const kernel = await compileMatvecKernel();
     const run = (seed: number) => {
-      const stepper = new LstmStepper(TINY_CONFIG, params);
+      const stepper = new LstmStepper(TINY_CONFIG, params, kernel);
       const random = seededRandom(seed);
       const events: number[][] = [];
       let previous: number[] | undefined;

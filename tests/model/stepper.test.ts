@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startEngine } from '../../model/engine.js';
+import { compileMatvecKernel } from '../../model/generate/matvecKernel.js';
 import { canonicalBound } from '../../model/generate/sampleEvents.js';
 import { logSoftmax } from '../../model/generate/sampling.js';
 import { LstmStepper } from '../../model/generate/stepper.js';
@@ -12,13 +13,13 @@ beforeAll(async () => {
 });
 
 describe('stepping one event at a time', () => {
-  it('gives the same likelihood as one batched forward pass over the sequence', () => {
+  it('gives the same likelihood as one batched forward pass over the sequence', async () => {
     const params = initParams(TINY_CONFIG, 3);
     const chunk = randomChunk(TINY_CONFIG, 40, 1, 5);
     const network = new LstmNetwork(TINY_CONFIG, params);
     const { score } = network.evaluate(chunk, zeroState(TINY_CONFIG, 1));
 
-    const stepper = new LstmStepper(TINY_CONFIG, params);
+    const stepper = new LstmStepper(TINY_CONFIG, params, await compileMatvecKernel());
     const fields = TINY_CONFIG.fields.length;
     const stepped = TINY_CONFIG.fields.map(() => 0);
     let previous: number[] | undefined;
