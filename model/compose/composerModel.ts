@@ -1,5 +1,6 @@
 import { loadCheckpoint } from '../checkpoint.js';
 import { compileMatvecKernel } from '../generate/matvecKernel.js';
+import { LstmStepper, StepperWeights } from '../generate/stepper.js';
 import type { NetworkConfig } from '../lstm/config.js';
 import type { ParamSet } from '../lstm/params.js';
 
@@ -8,8 +9,37 @@ export interface ComposerModel {
   folder: string;
   config: NetworkConfig;
   params: ParamSet;
+  /** The weights laid out once for the generation kernel; every stepper copies them. */
+  weights: StepperWeights;
   /** The compiled SIMD kernel each generation's stepper instantiates over its own memory. */
   kernel: WebAssembly.Module;
+  /**
+   * Steppers not writing a piece right now. Making one costs ~25 ms (a fresh 7 MB WebAssembly
+   * memory), half the first-note budget, so pieces borrow and return them.
+   */
+  idleSteppers: LstmStepper[];
+}
+
+/** A stepper over the model with its state reset, for one piece; hand it back with returnStepper. */
+export function borrowStepper(model: ComposerModel): LstmStepper {
+  const stepper = model.idleSteppers.pop() ?? new LstmStepper(model.weights, model.kernel);
+  stepper.reset();
+  return stepper;
+}
+
+export function returnStepper(model: ComposerModel, stepper: LstmStepper): void {
+  model.idleSteppers.push(stepper);
+}
+
+/** A few events through a fresh stepper, so the first real piece does not pay for compiling the JS. */
+function warmUp(model: ComposerModel): void {
+  const stepper = borrowStepper(model);
+  const fields = model.config.fields.length;
+  for (let step = 0; step < 32; step++) {
+    stepper.advance(step === 0 ? undefined : new Array<number>(fields).fill(1), [0]);
+    for (let field = 0; field < fields; field++) stepper.fieldLogits(field, new Array<number>(field).fill(1));
+  }
+  returnStepper(model, stepper);
 }
 
 /** Loads an LSTM checkpoint (a checkpoint folder or a training run's folder) for generation. */
@@ -17,5 +47,15 @@ export async function loadComposerModel(path: string): Promise<ComposerModel> {
   const loaded = loadCheckpoint(path);
   if (loaded.model.arch !== 'lstm' || !loaded.model.network)
     throw new Error(`${loaded.folder} is not an LSTM model (arch ${loaded.model.arch})`);
-  return { folder: loaded.folder, config: loaded.model.network, params: loaded.params, kernel: await compileMatvecKernel() };
+  const config = loaded.model.network;
+  const model: ComposerModel = {
+    folder: loaded.folder,
+    config,
+    params: loaded.params,
+    weights: new StepperWeights(config, loaded.params),
+    kernel: await compileMatvecKernel(),
+    idleSteppers: [],
+  };
+  warmUp(model);
+  return model;
 }

@@ -17,8 +17,10 @@ export interface ComposedNote {
 export interface PieceHeader {
   instruments: readonly InstrumentName[];
   composer?: string;
+  /** Quarter-note beats per minute. */
   tempo: number;
-  beatsPerBar: number;
+  timeSignature: [number, number];
   seed: number;
+  /** The piece's length: whole bars, as near the requested seconds as bars allow. */
   seconds: number;
 }

@@ -17,7 +17,8 @@ export const composeRequestSchema = z.object({
   }),
   composer: z.enum(COMPOSERS, { message: `unknown composer; choose one of: ${COMPOSERS.join(', ')}` }).optional(),
   seconds: z.number().min(MIN_SECONDS).max(MAX_SECONDS).default(30),
-  tempo: z.number().min(30).max(240).default(96),
+  /** Beats per minute; without it, the primer's tempo or a moderate 96. */
+  tempo: z.number().min(30).max(240).optional(),
   temperature: z.number().min(0.1).max(2).default(1),
   topP: z.number().gt(0).max(1).default(0.95),
   seed: z

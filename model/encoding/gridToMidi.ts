@@ -13,6 +13,8 @@ export interface MidiWriteOptions {
   bpm: number;
   timeSignature?: [number, number];
   title?: string;
+  /** Instruments (indices) that get a track even if silent; by default only those that play. */
+  instruments?: readonly number[];
 }
 
 /**
@@ -26,7 +28,7 @@ export function gridToMidi(gridNotes: readonly GridNote[], options: MidiWriteOpt
   midi.header.timeSignatures.push({ ticks: 0, timeSignature: options.timeSignature ?? [4, 4] });
   if (options.title) midi.header.name = options.title;
   midi.header.update();
-  const used = [...new Set(notes.map((note) => note.instrument))].sort((a, b) => a - b);
+  const used = [...new Set([...(options.instruments ?? []), ...notes.map((note) => note.instrument)])].sort((a, b) => a - b);
   used.forEach((instrument, trackIndex) => {
     const spec = INSTRUMENTS[instrument];
     if (!spec) throw new RangeError(`instrument index ${instrument} is not one of partita's instruments`);

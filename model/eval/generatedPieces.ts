@@ -1,12 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import { scoreConditions, scoreGrammarRule } from '../codecs/scoreCodec.js';
-import type { ComposerModel } from '../compose/composerModel.js';
+import { borrowStepper, type ComposerModel, returnStepper } from '../compose/composerModel.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { EVENT_WIDTH, eventsToGrid, FIELD_INSTRUMENT, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import { SEED_WIDTH, type SeedArray } from '../encoding/seedNotes.js';
 import { type FieldRule, sampleEvent } from '../generate/sampleEvents.js';
 import { MASKED_LOGIT } from '../generate/sampling.js';
-import { LstmStepper } from '../generate/stepper.js';
 import { instrumentIndex } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
 import type { PreparedPiece } from '../prepare/encodeScores.js';
@@ -33,7 +32,7 @@ function ensembleRule(instruments: readonly string[]): FieldRule {
 
 /** `events` events sampled from the LSTM under a real piece's composer and instruments. */
 export function sampleLstmPiece(model: ComposerModel, like: PreparedPiece, events: number, seed: number, temperature = 1): TimedNote[] {
-  const stepper = new LstmStepper(model.config, model.params, model.kernel);
+  const stepper = borrowStepper(model);
   const conditions = scoreConditions(like.composer, like.instruments);
   const random = seededRandom(seed);
   const rule = ensembleRule(like.instruments);
@@ -48,6 +47,7 @@ export function sampleLstmPiece(model: ComposerModel, like: PreparedPiece, event
     sampled.push(...event);
     previous = event;
   }
+  returnStepper(model, stepper);
   const secondsPerStep = 60 / like.bpm / STEPS_PER_BEAT;
   return eventsToGrid(Uint16Array.from(sampled)).map((note) => ({
     pitch: note.pitch,

@@ -31,93 +31,113 @@ interface MatrixSlot {
   stride: number;
 }
 
+/** Where the stepper's vectors and matrices sit in the kernel's memory (float offsets). */
+interface StepperLayout {
+  floats: number;
+  layers: { weights: MatrixSlot; bias: number; input: number; inputSize: number; gates: number }[];
+  headInput: number;
+  projection: MatrixSlot;
+  projected: number;
+  hidden: number;
+  heads: MatrixSlot[];
+  logits: number;
+}
+
+function planLayout(config: NetworkConfig): StepperLayout {
+  const H = config.hiddenSize;
+  const layout = new FloatLayout();
+  const matrix = (rows: number, cols: number): MatrixSlot => {
+    const stride = roundUpTo4(cols);
+    return { offset: layout.take(rows * stride), rows, cols, stride };
+  };
+  const layers = Array.from({ length: config.layers }, (_, layer) => {
+    const inputSize = layerInputSize(config, layer);
+    return {
+      weights: matrix(inputSize + H, 4 * H),
+      bias: layout.take(4 * H),
+      input: layout.take(inputSize + H),
+      inputSize,
+      gates: layout.take(4 * H),
+    };
+  });
+  const headInput = layout.take(H);
+  const projection = matrix(H, config.headSize);
+  const projected = layout.take(config.headSize);
+  const hidden = layout.take(config.headSize);
+  const heads = config.fields.map((field) => matrix(config.headSize, field.vocab));
+  const logits = layout.take(Math.max(...config.fields.map((field) => roundUpTo4(field.vocab))));
+  return { floats: layout.floats, layers, headInput, projection, projected, hidden, heads, logits };
+}
+
+/**
+ * A network's weights laid out for the stepper's kernel: each layer's four gates and its input
+ * and recurrent weights fused into one matrix (a layer is one kernel call), rows padded to the
+ * SIMD width. Built once per model; each stepper copies the image into its own memory.
+ */
+export class StepperWeights {
+  readonly layout: StepperLayout;
+  readonly image: Float32Array;
+
+  constructor(
+    readonly config: NetworkConfig,
+    readonly params: ParamSet,
+  ) {
+    const H = config.hiddenSize;
+    this.layout = planLayout(config);
+    this.image = new Float32Array(this.layout.floats);
+    const copy = (name: string, slot: MatrixSlot, firstRow: number, firstColumn: number) => {
+      const { shape, data } = getParam(params, name);
+      const [rows, width] = shape as [number, number];
+      for (let r = 0; r < rows; r++)
+        this.image.set(data.subarray(r * width, (r + 1) * width), slot.offset + (firstRow + r) * slot.stride + firstColumn);
+    };
+    this.layout.layers.forEach((slot, layer) => {
+      GATES.forEach((gate, g) => {
+        copy(`l${layer}.wx${gate}`, slot.weights, 0, g * H);
+        copy(`l${layer}.u${gate}`, slot.weights, slot.inputSize, g * H);
+        this.image.set(getParam(params, `l${layer}.b${gate}`).data, slot.bias + g * H);
+      });
+    });
+    copy('head.a', this.layout.projection, 0, 0);
+    config.fields.forEach((_, k) => {
+      copy(`head.w${k}`, this.layout.heads[k] as MatrixSlot, 0, 0);
+    });
+  }
+}
+
 /**
  * The trained LSTM one event at a time, for generation: a single sequence steps, so every layer
- * is a vector-matrix product, done by the WebAssembly SIMD kernel over weights copied once into
- * its memory (each layer's four gates and its input and recurrent weights fused into one
- * matrix, so a layer is one kernel call). It must agree with LstmNetwork's batched forward pass
+ * is a vector-matrix product, done by the WebAssembly SIMD kernel over its own copy of the
+ * StepperWeights image (state and scratch vectors live beside it). It must agree with LstmNetwork's batched forward pass
  * (tests check that it does).
  */
 export class LstmStepper {
   private readonly memory: Float32Array;
   private readonly matvec: MatvecFunction;
-  private readonly layers: { weights: MatrixSlot; bias: number; input: number; inputSize: number; gates: number }[];
+  private readonly layout: StepperLayout;
+  private readonly params: ParamSet;
   private readonly h: Float32Array[];
   private readonly c: Float32Array[];
   private readonly embed: Float32Array;
   private readonly fieldOffsets: number[];
   private readonly conditionOffset: number;
-  private readonly headInput: number;
-  private readonly projection: MatrixSlot;
-  private readonly projected: number;
-  private readonly hidden: number;
-  private readonly heads: MatrixSlot[];
-  private readonly logits: number;
+  readonly config: NetworkConfig;
 
-  constructor(
-    readonly config: NetworkConfig,
-    private readonly params: ParamSet,
-    kernel: WebAssembly.Module,
-  ) {
-    const H = config.hiddenSize;
-    const layout = new FloatLayout();
-    const matrix = (rows: number, cols: number): MatrixSlot => {
-      const stride = roundUpTo4(cols);
-      return { offset: layout.take(rows * stride), rows, cols, stride };
-    };
-    const layerSlots = Array.from({ length: config.layers }, (_, layer) => {
-      const inputSize = layerInputSize(config, layer);
-      return {
-        weights: matrix(inputSize + H, 4 * H),
-        bias: layout.take(4 * H),
-        input: layout.take(inputSize + H),
-        inputSize,
-        gates: layout.take(4 * H),
-      };
-    });
-    const headInput = layout.take(H);
-    const projection = matrix(H, config.headSize);
-    const projected = layout.take(config.headSize);
-    const hidden = layout.take(config.headSize);
-    const heads = config.fields.map((field) => matrix(config.headSize, field.vocab));
-    const logits = layout.take(Math.max(...config.fields.map((field) => roundUpTo4(field.vocab))));
-
-    const { memory, matvec } = instantiateMatvec(kernel, layout.floats * FLOAT_BYTES);
+  constructor(weights: StepperWeights, kernel: WebAssembly.Module) {
+    const { config } = weights;
+    this.config = config;
+    this.params = weights.params;
+    this.layout = weights.layout;
+    const { memory, matvec } = instantiateMatvec(kernel, weights.layout.floats * FLOAT_BYTES);
     this.memory = new Float32Array(memory.buffer);
+    this.memory.set(weights.image);
     this.matvec = matvec;
-    this.layers = layerSlots;
-    this.headInput = headInput;
-    this.projection = projection;
-    this.projected = projected;
-    this.hidden = hidden;
-    this.heads = heads;
-    this.logits = logits;
-
-    layerSlots.forEach((slot, layer) => {
-      GATES.forEach((gate, g) => {
-        this.copyColumns(getParam(params, `l${layer}.wx${gate}`).data, slot.weights, 0, slot.inputSize, g * H, H);
-        this.copyColumns(getParam(params, `l${layer}.u${gate}`).data, slot.weights, slot.inputSize, H, g * H, H);
-        this.memory.set(getParam(params, `l${layer}.b${gate}`).data, slot.bias + g * H);
-      });
-    });
-    this.copyColumns(getParam(params, 'head.a').data, projection, 0, H, 0, config.headSize);
-    config.fields.forEach((field, k) => {
-      this.copyColumns(getParam(params, `head.w${k}`).data, heads[k] as MatrixSlot, 0, config.headSize, 0, field.vocab);
-    });
-
-    this.h = Array.from({ length: config.layers }, () => new Float32Array(H));
-    this.c = Array.from({ length: config.layers }, () => new Float32Array(H));
+    this.h = Array.from({ length: config.layers }, () => new Float32Array(config.hiddenSize));
+    this.c = Array.from({ length: config.layers }, () => new Float32Array(config.hiddenSize));
     this.embed = new Float32Array(config.embedSize);
     const offsets = inputRowOffsets(config);
     this.fieldOffsets = offsets.fieldOffsets;
     this.conditionOffset = offsets.conditionOffset;
-  }
-
-  /** Copies a row-major [rows, width] weight into rows firstRow.. and columns firstColumn.. of a slot. */
-  private copyColumns(source: Float32Array, slot: MatrixSlot, firstRow: number, rows: number, firstColumn: number, width: number): void {
-    for (let r = 0; r < rows; r++) {
-      this.memory.set(source.subarray(r * width, (r + 1) * width), slot.offset + (firstRow + r) * slot.stride + firstColumn);
-    }
   }
 
   /** out = bias + x W, where x and out are float offsets into the kernel's memory. */
@@ -155,7 +175,7 @@ export class LstmStepper {
 
     const H = config.hiddenSize;
     let below: Float32Array = x;
-    this.layers.forEach((slot, layer) => {
+    this.layout.layers.forEach((slot, layer) => {
       const h = this.h[layer] as Float32Array;
       const c = this.c[layer] as Float32Array;
       memory.set(below, slot.input);
@@ -173,17 +193,17 @@ export class LstmStepper {
       }
       below = h;
     });
-    memory.set(below, this.headInput);
-    this.multiply(this.headInput, this.projection, this.projected);
+    memory.set(below, this.layout.headInput);
+    this.multiply(this.layout.headInput, this.layout.projection, this.layout.projected);
   }
 
   /** Logits of field k given the values already chosen for fields before it (no masks applied). */
   fieldLogits(field: number, chosen: readonly number[]): Float32Array {
     const { config, memory } = this;
     const size = config.headSize;
-    const hidden = this.hidden;
+    const { hidden, projected, logits } = this.layout;
     const bias = this.weight(`head.c${field}`);
-    for (let d = 0; d < size; d++) memory[hidden + d] = (memory[this.projected + d] as number) + (bias[d] as number);
+    for (let d = 0; d < size; d++) memory[hidden + d] = (memory[projected + d] as number) + (bias[d] as number);
     if (field > 0) {
       const table = this.weight(`head.e${field}`);
       const offsets = headEmbeddingOffsets(config, field);
@@ -193,8 +213,8 @@ export class LstmStepper {
       }
     }
     for (let d = 0; d < size; d++) memory[hidden + d] = Math.max(0, memory[hidden + d] as number);
-    const head = this.heads[field] as MatrixSlot;
-    this.multiply(hidden, head, this.logits, this.weight(`head.bw${field}`));
-    return memory.slice(this.logits, this.logits + head.cols);
+    const head = this.layout.heads[field] as MatrixSlot;
+    this.multiply(hidden, head, logits, this.weight(`head.bw${field}`));
+    return memory.slice(logits, logits + head.cols);
   }
 }

@@ -4,7 +4,7 @@ import { compareSets, overlappingArea, pieceFeatures } from '../../model/eval/mu
 import { compileMatvecKernel } from '../../model/generate/matvecKernel.js';
 import { sampleEvent } from '../../model/generate/sampleEvents.js';
 import { draw, MASKED_LOGIT, nucleus, softmaxWithTemperature } from '../../model/generate/sampling.js';
-import { LstmStepper } from '../../model/generate/stepper.js';
+import { LstmStepper, StepperWeights } from '../../model/generate/stepper.js';
 import { initParams, seededRandom } from '../../model/lstm/params.js';
 import { TINY_CONFIG } from '../helpers/tinyNetwork.js';
 
@@ -37,7 +37,7 @@ describe('sampling events from the LSTM', () => {
     const params = initParams(TINY_CONFIG, 2);
     const kernel = await compileMatvecKernel();
     const run = (seed: number) => {
-      const stepper = new LstmStepper(TINY_CONFIG, params, kernel);
+      const stepper = new LstmStepper(new StepperWeights(TINY_CONFIG, params), kernel);
       const random = seededRandom(seed);
       const events: number[][] = [];
       let previous: number[] | undefined;

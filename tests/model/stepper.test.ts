@@ -3,7 +3,7 @@ import { startEngine } from '../../model/engine.js';
 import { compileMatvecKernel } from '../../model/generate/matvecKernel.js';
 import { canonicalBound } from '../../model/generate/sampleEvents.js';
 import { logSoftmax } from '../../model/generate/sampling.js';
-import { LstmStepper } from '../../model/generate/stepper.js';
+import { LstmStepper, StepperWeights } from '../../model/generate/stepper.js';
 import { LstmNetwork, zeroState } from '../../model/lstm/network.js';
 import { initParams } from '../../model/lstm/params.js';
 import { randomChunk, TINY_CONFIG } from '../helpers/tinyNetwork.js';
@@ -19,7 +19,7 @@ describe('stepping one event at a time', () => {
     const network = new LstmNetwork(TINY_CONFIG, params);
     const { score } = network.evaluate(chunk, zeroState(TINY_CONFIG, 1));
 
-    const stepper = new LstmStepper(TINY_CONFIG, params, await compileMatvecKernel());
+    const stepper = new LstmStepper(new StepperWeights(TINY_CONFIG, params), await compileMatvecKernel());
     const fields = TINY_CONFIG.fields.length;
     const stepped = TINY_CONFIG.fields.map(() => 0);
     let previous: number[] | undefined;

@@ -1,0 +1,149 @@
+import { scoreConditions, scoreGrammarRule } from '../codecs/scoreCodec.js';
+import { binToVelocity, type GridNote, STEPS_PER_BEAT } from '../encoding/grid.js';
+import { gridToEvents, REST_INSTRUMENT } from '../encoding/noteEvents.js';
+import { findInstrumentation } from '../ensembles.js';
+import { sampleEvent } from '../generate/sampleEvents.js';
+import type { LstmStepper } from '../generate/stepper.js';
+import { INSTRUMENTS } from '../instruments.js';
+import { seededRandom } from '../lstm/params.js';
+import { borrowStepper, type ComposerModel, returnStepper } from './composerModel.js';
+import { type EndingPlan, pieceRule, planEnding } from './constraints.js';
+import { ComposeError } from './errors.js';
+import type { ComposedNote, PieceHeader } from './note.js';
+import { fitPrimer, readPrimer } from './primer.js';
+import type { ComposeRequest } from './request.js';
+
+const DEFAULT_TEMPO = 96;
+const DEFAULT_TIME_SIGNATURE: [number, number] = [4, 4];
+/** How long compose() computes before it lets the event loop run (timers, sockets, cancellation). */
+const SLICE_MS = 8;
+
+export interface ComposeOptions {
+  signal?: AbortSignal;
+}
+
+/** Everything decided before the first note: what compose() will write, and the primer fitted to it. */
+export interface PiecePlan {
+  header: PieceHeader;
+  primer: GridNote[];
+  ending: EndingPlan;
+  temperature: number;
+  topP: number;
+}
+
+/** A seed for requests that come without one; reported in the header so the piece can be made again. */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}
+
+/**
+ * Resolves a request: its instruments, seed, tempo and metre (the primer's, unless the request
+ * names a tempo), the length in whole bars, and the primer's notes on the chosen instruments.
+ */
+export function planPiece(request: ComposeRequest): PiecePlan {
+  const instrumentation = findInstrumentation(request.instrument);
+  if (!instrumentation) throw new ComposeError(`unknown instrument or ensemble '${request.instrument}'`);
+  const primerReading = request.primer ? readPrimer(request.primer) : undefined;
+  const tempo = request.tempo ?? primerReading?.tempo ?? DEFAULT_TEMPO;
+  const timeSignature = primerReading?.timeSignature ?? DEFAULT_TIME_SIGNATURE;
+  const ending = planEnding(request.seconds, tempo, timeSignature);
+  // The primer may take all but the last two bars: the model always writes the ending.
+  const primer = primerReading
+    ? fitPrimer(primerReading.notes, instrumentation.instruments, Math.max(ending.barSteps, ending.finalBarStep - ending.barSteps))
+    : [];
+  const header: PieceHeader = {
+    instruments: instrumentation.instruments,
+    composer: request.composer,
+    tempo,
+    timeSignature,
+    seed: request.seed ?? randomSeed(),
+    seconds: (ending.endStep / STEPS_PER_BEAT) * (60 / tempo),
+  };
+  return { header, primer, ending, temperature: request.temperature, topP: request.topP };
+}
+
+function toComposedNote(note: GridNote, secondsPerStep: number, primer: boolean): ComposedNote {
+  const spec = INSTRUMENTS[note.instrument];
+  if (!spec) throw new RangeError(`instrument index ${note.instrument} is not one of partita's instruments`);
+  return {
+    instrument: spec.name,
+    pitch: note.pitch,
+    velocity: binToVelocity(note.velocityBin),
+    startSeconds: note.startStep * secondsPerStep,
+    durationSeconds: note.durationSteps * secondsPerStep,
+    ...(primer ? { primer: true } : {}),
+  };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Writes a new piece with the LSTM, note by note, in order of onset. The same plan (request and
+ * seed) gives the same notes. The primer's notes come first and are read by the model, so the
+ * new music continues them. Only the plan's instruments play, each inside its range, and the
+ * piece ends on a bar line with a held final chord (see constraints.ts). Stop early with
+ * `signal` or by leaving the loop.
+ */
+export async function* composePlanned(model: ComposerModel, plan: PiecePlan, options: ComposeOptions = {}): AsyncGenerator<ComposedNote> {
+  const stepper = borrowStepper(model);
+  try {
+    yield* writePiece(model, plan, stepper, options);
+  } finally {
+    returnStepper(model, stepper);
+  }
+}
+
+async function* writePiece(
+  model: ComposerModel,
+  plan: PiecePlan,
+  stepper: LstmStepper,
+  options: ComposeOptions,
+): AsyncGenerator<ComposedNote> {
+  const { header, ending } = plan;
+  const secondsPerStep = 60 / header.tempo / STEPS_PER_BEAT;
+  const conditions = scoreConditions(header.composer, header.instruments);
+  const fields = model.config.fields.length;
+  let previous: number[] | undefined;
+  let time = 0;
+
+  const primerEvents = gridToEvents(plan.primer);
+  for (let row = 0; row < primerEvents.length; row += fields) {
+    stepper.advance(previous, conditions);
+    previous = Array.from(primerEvents.subarray(row, row + fields));
+    time += previous[0] as number;
+  }
+  for (const note of plan.primer) {
+    if (options.signal?.aborted) return;
+    yield toComposedNote(note, secondsPerStep, true);
+  }
+
+  const random = seededRandom(header.seed);
+  const sampling = { temperature: plan.temperature, topP: plan.topP, random };
+  let sliceStarted = performance.now();
+  while (!options.signal?.aborted) {
+    stepper.advance(previous, conditions);
+    const rule = pieceRule(header.instruments, ending, time);
+    const event = sampleEvent(stepper, previous, sampling, (field, chosen, logits, before) => {
+      scoreGrammarRule(field, chosen, logits, before);
+      rule(field, chosen, logits, before);
+    });
+    const onset = time + (event[0] as number);
+    if (onset > ending.finalBarStep) return;
+    previous = event;
+    time = onset;
+    const [, instrument, pitch, durationSteps, velocityBin] = event as [number, number, number, number, number];
+    if (instrument !== REST_INSTRUMENT)
+      yield toComposedNote({ instrument, pitch, startStep: onset, durationSteps, velocityBin }, secondsPerStep, false);
+    if (performance.now() - sliceStarted > SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStarted = performance.now();
+    }
+  }
+}
+
+/** compose(model, request): plans the request and writes it; see composePlanned. */
+export function compose(model: ComposerModel, request: ComposeRequest, options: ComposeOptions = {}): AsyncGenerator<ComposedNote> {
+  return composePlanned(model, planPiece(request), options);
+}

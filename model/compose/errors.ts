@@ -1,0 +1,4 @@
+/** A request that cannot be composed as asked: its message is meant for the person who asked. */
+export class ComposeError extends Error {
+  override name = 'ComposeError';
+}
