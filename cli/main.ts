@@ -1,6 +1,7 @@
 import { DataError } from '../model/ingest/dataset.js';
 import { BENCH_USAGE, runBench } from './commands/bench.js';
 import { EVAL_USAGE, runEval } from './commands/eval.js';
+import { GENERATE_USAGE, runGenerate } from './commands/generate.js';
 import { PREPARE_USAGE, runPrepare } from './commands/prepare.js';
 import { runTrain, TRAIN_USAGE } from './commands/train.js';
 import { UsageError } from './usageError.js';
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | 
   train: { usage: TRAIN_USAGE, run: runTrain },
   eval: { usage: EVAL_USAGE, run: runEval },
   bench: { usage: BENCH_USAGE, run: runBench },
+  generate: { usage: GENERATE_USAGE, run: runGenerate },
 };
 
 function usage(): string {

@@ -119,12 +119,14 @@ async function* writePiece(
     yield toComposedNote(note, secondsPerStep, true);
   }
 
+  // Notes each instrument has started at `time`: chord sizes are capped per instrument.
+  const startedAtTime = new Array<number>(INSTRUMENTS.length).fill(0);
   const random = seededRandom(header.seed);
   const sampling = { temperature: plan.temperature, topP: plan.topP, random };
   let sliceStarted = performance.now();
   while (!options.signal?.aborted) {
     stepper.advance(previous, conditions);
-    const rule = pieceRule(header.instruments, ending, time);
+    const rule = pieceRule(header.instruments, ending, time, startedAtTime);
     const event = sampleEvent(stepper, previous, sampling, (field, chosen, logits, before) => {
       scoreGrammarRule(field, chosen, logits, before);
       rule(field, chosen, logits, before);
@@ -132,10 +134,13 @@ async function* writePiece(
     const onset = time + (event[0] as number);
     if (onset > ending.finalBarStep) return;
     previous = event;
+    if (onset !== time) startedAtTime.fill(0);
     time = onset;
     const [, instrument, pitch, durationSteps, velocityBin] = event as [number, number, number, number, number];
-    if (instrument !== REST_INSTRUMENT)
+    if (instrument !== REST_INSTRUMENT) {
+      startedAtTime[instrument] = (startedAtTime[instrument] ?? 0) + 1;
       yield toComposedNote({ instrument, pitch, startStep: onset, durationSteps, velocityBin }, secondsPerStep, false);
+    }
     if (performance.now() - sliceStarted > SLICE_MS) {
       await yieldToEventLoop();
       sliceStarted = performance.now();

@@ -27,8 +27,34 @@ export function planEnding(seconds: number, tempo: number, timeSignature: [numbe
   return { barSteps, finalBarStep: endStep - finalChordSteps, endStep };
 }
 
-/** Wind instruments sound one note at a time: at most one note of theirs per onset. */
-const ONE_NOTE_AT_A_TIME: ReadonlySet<InstrumentName> = new Set(['horn', 'oboe', 'bassoon', 'clarinet', 'flute']);
+/**
+ * Onsets the model may choose: sixteenth notes (6 steps) and eighth-note triplets (8 steps).
+ * MusicNet has performance-timed pieces whose onsets drift by a step or two; once the model
+ * draws such a shift it keeps writing 1-2 step shifts (45 notes a second on a solo violin).
+ * Mixing finer grids (32nds with sixteenth triplets) let it do the same one step at a time.
+ */
+function onNotatedGrid(step: number): boolean {
+  return step % 6 === 0 || step % 8 === 0;
+}
+
+/**
+ * Most notes one instrument starts together: a pianist's two hands, a string player's double
+ * (a violin part of a quartet is two players: three), one for winds. Without it the model,
+ * once it starts stacking, writes ten-note chords for a solo violin.
+ */
+const MAX_NOTES_PER_ONSET: Readonly<Record<InstrumentName, number>> = {
+  piano: 6,
+  harpsichord: 6,
+  violin: 3,
+  viola: 2,
+  cello: 2,
+  contrabass: 1,
+  horn: 1,
+  oboe: 1,
+  bassoon: 1,
+  clarinet: 1,
+  flute: 1,
+};
 
 function maskOutside(logits: Float32Array, lowest: number, highest: number): void {
   for (let value = 0; value < logits.length; value++) if (value < lowest || value > highest) logits[value] = MASKED_LOGIT;
@@ -37,17 +63,25 @@ function maskOutside(logits: Float32Array, lowest: number, highest: number): voi
 /**
  * The piece's rules for the next event, as sampling masks (so a forbidden note is never drawn,
  * rather than drawn and deleted):
- * - only the chosen instruments play, each inside its range, winds one note per onset;
+ * - only the chosen instruments play, each inside its range and chord size (MAX_NOTES_PER_ONSET);
+ * - onsets keep to a notated grid (see onNotatedGrid);
  * - nothing starts after the final bar line, and every note ends by the piece's end;
  * - the final bar is one chord, every note of it held to the end; a later onset ends the piece.
- * `time` is the onset of the previous event.
+ * `time` is the onset of the previous event; `startedAtTime[i]` counts instrument i's notes there.
  */
-export function pieceRule(instruments: readonly InstrumentName[], ending: EndingPlan, time: number): FieldRule {
+export function pieceRule(
+  instruments: readonly InstrumentName[],
+  ending: EndingPlan,
+  time: number,
+  startedAtTime: readonly number[],
+): FieldRule {
   const chosen = new Set(instruments.map((name) => instrumentIndex(name) as number));
-  return (field, chosenValues, logits, previous) => {
+  return (field, chosenValues, logits) => {
     if (field === FIELD_SHIFT) {
       // In the final chord any later onset means "the piece is over": leave the choice to the model.
-      if (time < ending.finalBarStep) maskOutside(logits, 0, ending.finalBarStep - time);
+      if (time >= ending.finalBarStep) return;
+      maskOutside(logits, 0, ending.finalBarStep - time);
+      for (let shift = 1; shift < logits.length; shift++) if (!onNotatedGrid(time + shift)) logits[shift] = MASKED_LOGIT;
       return;
     }
     const onset = time + (chosenValues[FIELD_SHIFT] as number);
@@ -58,9 +92,11 @@ export function pieceRule(instruments: readonly InstrumentName[], ending: Ending
         const allowed = value === REST_INSTRUMENT ? restFits : chosen.has(value);
         if (!allowed) logits[value] = MASKED_LOGIT;
       }
-      const before = previous?.[FIELD_INSTRUMENT];
-      const beforeName = before === undefined ? undefined : INSTRUMENTS[before]?.name;
-      if (chosenValues[FIELD_SHIFT] === 0 && beforeName && ONE_NOTE_AT_A_TIME.has(beforeName)) logits[before as number] = MASKED_LOGIT;
+      if (chosenValues[FIELD_SHIFT] !== 0) return;
+      for (const index of chosen) {
+        const spec = INSTRUMENTS[index];
+        if (spec && (startedAtTime[index] ?? 0) >= MAX_NOTES_PER_ONSET[spec.name]) logits[index] = MASKED_LOGIT;
+      }
       return;
     }
     const instrument = chosenValues[FIELD_INSTRUMENT] as number;

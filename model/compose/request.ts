@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMPOSERS } from '../codecs/composers.js';
 import { findInstrumentation, INSTRUMENTATION_NAMES } from '../ensembles.js';
+import { ComposeError } from './errors.js';
 
 /** Longest piece anyone may ask for: five minutes keeps a request's cost bounded. */
 export const MAX_SECONDS = 300;
@@ -35,4 +36,16 @@ export type ComposeRequestFields = z.output<typeof composeRequestSchema>;
 /** A validated request plus the optional primer MIDI file to continue. */
 export interface ComposeRequest extends ComposeRequestFields {
   primer?: Uint8Array;
+}
+
+/**
+ * Validates a request from any front door; a ComposeError whose message names the field and
+ * the problem ("seconds: must be at most 300") when it is not valid.
+ */
+export function parseComposeRequest(input: unknown): ComposeRequestFields {
+  const parsed = composeRequestSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') || 'request';
+  throw new ComposeError(`${field}: ${issue?.message ?? 'invalid'}`);
 }

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHIPPED_MUSICNET_MODEL } from '../../cli/shippedModels.js';
+import { compose, composePlanned, planPiece } from '../../model/compose/compose.js';
+import { type ComposerModel, loadComposerModel } from '../../model/compose/composerModel.js';
+import { ComposeError } from '../../model/compose/errors.js';
+import type { ComposedNote } from '../../model/compose/note.js';
+import { type ComposeRequest, parseComposeRequest } from '../../model/compose/request.js';
+import { composedToMidi } from '../../model/compose/toMidi.js';
+import { ENSEMBLES, findInstrumentation, INSTRUMENTATION_NAMES } from '../../model/ensembles.js';
+import { INSTRUMENTS } from '../../model/instruments.js';
+import { readMidiIndependently } from '../helpers/independentMidi.js';
+import { MUSICNET_MIDIS } from '../helpers/paths.js';
+
+let model: ComposerModel;
+
+beforeAll(async () => {
+  model = await loadComposerModel(SHIPPED_MUSICNET_MODEL);
+});
+
+async function collect(notes: AsyncIterable<ComposedNote>): Promise<ComposedNote[]> {
+  const all: ComposedNote[] = [];
+  for await (const note of notes) all.push(note);
+  return all;
+}
+
+function request(fields: Partial<ComposeRequest> & { instrument: string }): ComposeRequest {
+  return { seconds: 12, temperature: 1, topP: 0.95, ...fields };
+}
+
+const SPEC_BY_PROGRAM = new Map(INSTRUMENTS.map((spec) => [spec.program, spec]));
+
+describe('compose', () => {
+  const SEEDS = [1, 2, 3];
+  it.each(INSTRUMENTATION_NAMES)('writes %s with only its instruments, each inside its range, over several seeds', async (name) => {
+    const instruments = findInstrumentation(name)?.instruments ?? [];
+    const programs = new Set(instruments.map((instrument) => INSTRUMENTS.find((spec) => spec.name === instrument)?.program));
+    for (const seed of SEEDS) {
+      const plan = planPiece(request({ instrument: name, seed }));
+      const notes = await collect(composePlanned(model, plan));
+      expect(notes.length).toBeGreaterThan(0);
+      const midi = readMidiIndependently(composedToMidi(plan.header, notes));
+      expect(midi.notes.length).toBe(notes.length);
+      // The first track is the tempo track (no name without a title); then one named track per instrument.
+      expect(midi.trackNames.filter((track) => track !== '').sort()).toEqual([...instruments].sort());
+      for (const note of midi.notes) {
+        expect(programs.has(note.program), `program ${note.program} in a ${name} piece`).toBe(true);
+        const spec = SPEC_BY_PROGRAM.get(note.program);
+        expect(note.pitch).toBeGreaterThanOrEqual(spec?.lowestPitch ?? 0);
+        expect(note.pitch).toBeLessThanOrEqual(spec?.highestPitch ?? 127);
+      }
+    }
+  });
+
+  it('covers the ensembles the issue lists', () => {
+    for (const name of ['string-quartet', 'piano-trio', 'violin-piano', 'cello-piano', 'wind-quintet']) {
+      expect(ENSEMBLES.map((ensemble) => ensemble.name)).toContain(name);
+    }
+  });
+
+  it('writes the same bytes for the same request and seed, and another piece for another seed', async () => {
+    const write = async (seed: number) => {
+      const plan = planPiece(request({ instrument: 'piano-trio', composer: 'beethoven', seed }));
+      return composedToMidi(plan.header, await collect(composePlanned(model, plan)));
+    };
+    const [first, again, other] = [await write(11), await write(11), await write(12)];
+    expect(Buffer.from(again).equals(Buffer.from(first))).toBe(true);
+    expect(Buffer.from(other).equals(Buffer.from(first))).toBe(false);
+  });
+
+  it('ends on a bar line: whole bars, a final chord on the last downbeat, every note over by the end', async () => {
+    for (const [seconds, tempo] of [
+      [20, 96],
+      [31, 72],
+      [7, 140],
+    ] as const) {
+      const plan = planPiece(request({ instrument: 'string-quartet', seconds, tempo, seed: 5 }));
+      const notes = await collect(composePlanned(model, plan));
+      const barSeconds = (4 * 60) / tempo;
+      const bars = plan.header.seconds / barSeconds;
+      expect(bars).toBeCloseTo(Math.round(bars), 6);
+      expect(Math.abs(plan.header.seconds - seconds)).toBeLessThanOrEqual(barSeconds / 2 + 1e-9);
+      const end = plan.header.seconds;
+      for (const note of notes) expect(note.startSeconds + note.durationSeconds).toBeLessThanOrEqual(end + 1e-6);
+      const last = notes.at(-1) as ComposedNote;
+      expect(last.startSeconds).toBeCloseTo(end - barSeconds, 6);
+      const finalChord = notes.filter((note) => Math.abs(note.startSeconds - last.startSeconds) < 1e-6);
+      for (const note of finalChord) expect(note.startSeconds + note.durationSeconds).toBeCloseTo(end, 6);
+    }
+  });
+
+  it('continues a primer: its notes first, on the chosen instruments and in range, then new music', async () => {
+    // A Beethoven string quartet movement continued by violin and piano: the viola and cello
+    // lines must move onto the two chosen instruments.
+    const primer = readFileSync(join(MUSICNET_MIDIS, 'Beethoven', '2368_qt12_4.mid'));
+    const plan = planPiece(request({ instrument: 'violin-piano', seconds: 24, seed: 3, primer }));
+    expect(plan.primer.length).toBeGreaterThan(20);
+    const notes = await collect(composePlanned(model, plan));
+    const fromPrimer = notes.filter((note) => note.primer);
+    const written = notes.filter((note) => !note.primer);
+    expect(fromPrimer.length).toBe(plan.primer.length);
+    expect(notes.slice(0, fromPrimer.length).every((note) => note.primer)).toBe(true);
+    expect(written.length).toBeGreaterThan(0);
+    expect((written[0] as ComposedNote).startSeconds).toBeGreaterThanOrEqual((fromPrimer.at(-1) as ComposedNote).startSeconds);
+    for (const note of notes) {
+      expect(['violin', 'piano']).toContain(note.instrument);
+      const spec = INSTRUMENTS.find((candidate) => candidate.name === note.instrument);
+      expect(note.pitch).toBeGreaterThanOrEqual(spec?.lowestPitch ?? 0);
+      expect(note.pitch).toBeLessThanOrEqual(spec?.highestPitch ?? 127);
+    }
+    // The primer keeps its tempo and its rhythm: the first onsets are the file's own.
+    const independent = readMidiIndependently(primer);
+    const firstTick = Math.min(...independent.notes.map((note) => note.startTick));
+    const fileOnsets = [...new Set(independent.notes.map((note) => note.startTick - firstTick))].sort((a, b) => a - b).slice(0, 5);
+    const secondsPerTick = 60 / plan.header.tempo / independent.ticksPerBeat;
+    const primerOnsets = [...new Set(fromPrimer.map((note) => note.startSeconds.toFixed(4)))].slice(0, 5);
+    expect(primerOnsets).toEqual(fileOnsets.map((tick) => (tick * secondsPerTick).toFixed(4)));
+  });
+
+  it('streams: the first note comes before the piece is done, and a signal or a break stops it', async () => {
+    const controller = new AbortController();
+    let count = 0;
+    for await (const _ of compose(model, request({ instrument: 'piano', seconds: 300, seed: 1 }), { signal: controller.signal })) {
+      count++;
+      if (count === 10) controller.abort();
+    }
+    expect(count).toBe(10);
+    const notes = compose(model, request({ instrument: 'piano', seconds: 300, seed: 1 }));
+    const first = await notes.next();
+    expect(first.done).toBe(false);
+    await notes.return(undefined);
+    expect((await notes.next()).done).toBe(true);
+  });
+
+  it.each([
+    [{ instrument: 'tuba' }, /instrument: unknown instrument/],
+    [{ instrument: 'violin', composer: 'liszt' }, /composer: unknown composer/],
+    [{ instrument: 'violin', seconds: -5 }, /seconds/],
+    [{ instrument: 'violin', seconds: 100000 }, /seconds/],
+    [{ instrument: 'violin', temperature: 0 }, /temperature/],
+  ])('rejects %j with a message naming the field', (input, message) => {
+    expect(() => parseComposeRequest(input)).toThrow(ComposeError);
+    expect(() => parseComposeRequest(input)).toThrow(message);
+  });
+
+  it('rejects a primer that is not MIDI, or has no notes, with a clear message', () => {
+    expect(() => planPiece(request({ instrument: 'violin', primer: new TextEncoder().encode('not a midi file') }))).toThrow(
+      /primer is not a readable MIDI file/,
+    );
+    const truncated = readFileSync(join(MUSICNET_MIDIS, 'Beethoven', '2368_qt12_4.mid')).subarray(0, 40);
+    expect(() => planPiece(request({ instrument: 'violin', primer: truncated }))).toThrow(ComposeError);
+  });
+});
