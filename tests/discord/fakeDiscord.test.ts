@@ -104,7 +104,8 @@ describe('fake Discord with the real discord.js client', () => {
   let onCompose: (interaction: ChatInputCommandInteraction) => Promise<void> = async () => {};
 
   beforeAll(async () => {
-    fake = await startFakeDiscord();
+    // Short heartbeats so both gateways' heartbeat/ACK exchanges happen within the test.
+    fake = await startFakeDiscord({ heartbeatIntervalMs: 1000, voiceHeartbeatIntervalMs: 500 });
     client = await connectClient(fake);
     client.on(Events.InteractionCreate, (interaction) => {
       if (interaction.isChatInputCommand() && interaction.commandName === 'compose') void onCompose(interaction);
@@ -238,12 +239,27 @@ describe('fake Discord with the real discord.js client', () => {
     expect(voice.nonSilentSeconds).toBeLessThan(2.2);
     expect(voice.rms).toBeGreaterThan(0.15);
     expect(dominantHz(voice.pcm)).toBeGreaterThan(TONE_HZ * 0.95);
-    expect(voice.received.map((p) => p.op)).toEqual(expect.arrayContaining([0, 1, 5]));
+    // Identify, select protocol, heartbeat and speaking, in voice gateway opcodes.
+    expect(voice.received.map((p) => p.op)).toEqual(expect.arrayContaining([0, 1, 3, 5]));
     // Leaving sends op 4 with a null channel; the gateway queues it, so it may land a moment later.
     const joinAndLeave = () =>
       fake.store.gatewayOps(GatewayOpcodes.VoiceStateUpdate).map((p) => (p.d as { channel_id: string | null }).channel_id);
     await fake.waitFor(() => joinAndLeave().length === 2, 'op 4 leaving voice');
     expect(joinAndLeave()).toEqual([fake.world.voiceChannelId, null]);
     expect(fake.world.voiceStates.has(fake.world.bot.id)).toBe(false);
+  });
+
+  it('acknowledges heartbeats, and after a non-resumable INVALID_SESSION the client identifies again', async () => {
+    expect(fake.store.gatewayOps(GatewayOpcodes.Heartbeat).length).toBeGreaterThan(0);
+    expect(client.ws.ping).toBeGreaterThanOrEqual(0);
+    const old = fake.gatewaySession()?.id;
+    fake.invalidateSession(false);
+    await fake.waitFor(() => fake.store.gatewayOps(GatewayOpcodes.Identify).length === 2, 'a second IDENTIFY', 10_000);
+    await fake.waitFor(() => fake.gatewaySession()?.connected && fake.gatewaySession()?.id !== old, 'a new session');
+    onCompose = async (interaction) => {
+      await interaction.reply('new session');
+    };
+    const sent = fake.invokeCommand('compose', { instrument: 'violin' });
+    await fake.waitForCallback(sent);
   });
 });
