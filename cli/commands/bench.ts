@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_TRAIN_SPEED, measureTrainSpeed } from '../../model/bench/trainSpeed.js';
 import { startEngine } from '../../model/engine.js';
 import { prepare } from '../../model/prepare/prepare.js';
@@ -6,9 +7,10 @@ import { codedData } from '../../model/train/dataForTraining.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usageError.js';
 import { runJsbBenchmark } from './benchJsb.js';
+import { runSpeedBenchmark } from './benchSpeed.js';
 import { defaultPreparedFolder } from './prepare.js';
 
-export const BENCH_USAGE = 'partita bench jsb|train [--checkpoint DIR] [--data DATA] --json';
+export const BENCH_USAGE = 'partita bench jsb|speed|train [--checkpoint DIR] [--seed-checkpoint DIR] [--data DATA] --json';
 const DEFAULT_MUSICNET = '../shared/data/musicnet';
 
 export async function runBench(argv: string[]): Promise<void> {
@@ -19,11 +21,14 @@ export async function runBench(argv: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       data: { type: 'string' },
       checkpoint: { type: 'string' },
+      'seed-checkpoint': { type: 'string' },
       train: { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
     },
     strict: true,
   });
+  // Generation speed is quoted for one CPU thread: the seed model's tfjs-wasm gets one too.
+  if (which === 'speed') setThreadsCount(1);
   await startEngine();
   let result: Record<string, unknown>;
   switch (which) {
@@ -33,6 +38,9 @@ export async function runBench(argv: string[]): Promise<void> {
       result = { benchmark: 'train', ...(await measureTrainSpeed(codedData(prepared.dataset), DEFAULT_TRAIN_SPEED)) };
       break;
     }
+    case 'speed':
+      result = await runSpeedBenchmark({ checkpoint: values.checkpoint, seedCheckpoint: values['seed-checkpoint'] });
+      break;
     case 'jsb':
       result = await runJsbBenchmark(values);
       break;

@@ -33,32 +33,27 @@ export function softmaxWithTemperature(logits: ArrayLike<number>, temperature: n
 
 /**
  * Keeps the most likely values whose mass reaches p, renormalized: every value at least as
- * likely as a threshold, the highest threshold that keeps mass >= p (found by bisection: no
- * sort, which was a third of generation's time). Values tied at the threshold are all kept.
+ * likely as the threshold where the sorted probabilities' running sum first reaches p (values
+ * tied with it are all kept). Sorting a copy of the numbers natively, not indices with a
+ * comparator: the comparator sort was a third of generation's time.
  */
 export function nucleus(probabilities: Float64Array, p: number): Float64Array {
   if (p >= 1) return probabilities;
-  const massAtLeast = (threshold: number) => {
-    let mass = 0;
-    for (let i = 0; i < probabilities.length; i++) if ((probabilities[i] as number) >= threshold) mass += probabilities[i] as number;
-    return mass;
-  };
-  let low = 0;
-  let high = 0;
-  for (let i = 0; i < probabilities.length; i++) high = Math.max(high, probabilities[i] as number);
-  // massAtLeast(low) >= p always holds; massAtLeast(high) may not, unless one value carries p.
-  if (massAtLeast(high) >= p) low = high;
-  for (let iteration = 0; iteration < 40 && high - low > 1e-12; iteration++) {
-    const middle = (low + high) / 2;
-    if (massAtLeast(middle) >= p) low = middle;
-    else high = middle;
+  const descending = probabilities.slice().sort().reverse();
+  let threshold = 0;
+  let running = 0;
+  for (const probability of descending) {
+    running += probability;
+    threshold = probability;
+    if (running >= p) break;
   }
   const kept = new Float64Array(probabilities.length);
   let mass = 0;
   for (let i = 0; i < probabilities.length; i++) {
-    if ((probabilities[i] as number) >= low && (probabilities[i] as number) > 0) {
-      kept[i] = probabilities[i] as number;
-      mass += kept[i] as number;
+    const probability = probabilities[i] as number;
+    if (probability >= threshold && probability > 0) {
+      kept[i] = probability;
+      mass += probability;
     }
   }
   for (let i = 0; i < kept.length; i++) kept[i] = (kept[i] as number) / mass;
