@@ -21,7 +21,11 @@ async function request(url, init) {
   if (response.ok) return response.json();
   const body = await response.json().catch(() => null);
   const message = typeof body?.error === 'string' ? body.error : `${response.status} ${response.statusText}`;
-  if (response.status === 429) throw new ApiError(`The composer is busy: ${message}. Try again in a minute.`, 429);
+  if (response.status === 429) {
+    const seconds = Number(response.headers.get('retry-after'));
+    const when = seconds > 0 ? `in ${Math.ceil(seconds)} seconds` : 'in a minute';
+    throw new ApiError(`The composer is busy (${message}). Try again ${when}.`, 429);
+  }
   throw new ApiError(message, response.status);
 }
 
