@@ -1,0 +1,17 @@
+/** store/: the history of pieces (SQLite) and where their files live in the data folder. */
+export { PIECE_FILE_KINDS, type PieceFileKind, type PieceFiles, pieceFilePath, pieceFilePaths, piecesFolder } from './files.js';
+export { isPieceId, newPieceId, PIECE_ID_PATTERN } from './ids.js';
+export { SCHEMA_VERSION } from './migrations.js';
+export {
+  DATABASE_FILE,
+  type FinishedPiece,
+  isFinalStatus,
+  type NewPiece,
+  PIECE_SOURCES,
+  PIECE_STATUSES,
+  type PieceRecord,
+  type PieceSource,
+  type PieceStatus,
+  PieceStore,
+  type StoredRequest,
+} from './pieceStore.js';

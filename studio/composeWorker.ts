@@ -1,0 +1,158 @@
+/**
+ * A compose worker thread: loads the model and the synth once, then writes pieces as the main thread
+ * asks, several at once (interleaved: compose() yields every few milliseconds).
+ * For each piece it streams notes in batches and PCM as it is rendered, then writes the piece's files.
+ * Kept off the main thread so that HTTP and Discord stay responsive however busy the composer is.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { composePlanned } from '../model/compose/compose.js';
+import { type ComposerModel, loadComposerModel } from '../model/compose/composerModel.js';
+import type { ComposedNote } from '../model/compose/note.js';
+import { composedToMidi } from '../model/compose/toMidi.js';
+import { loadSynth, type Synth, writeAudioFile } from '../synth/index.js';
+import { Feed } from './feed.js';
+import type { FromWorker, PieceOutputPaths, ToWorker } from './workerProtocol.js';
+
+export interface ComposeWorkerData {
+  modelPath: string;
+  /** Pieces this worker composes at once, interleaved (each has its own stepper). */
+  piecesAtOnce: number;
+  /** Pieces it renders at once, each on its own FluidSynth instance (~150 MB, seconds to make); the others' audio waits its turn. */
+  rendersAtOnce: number;
+  soundFontPath?: string;
+}
+
+/** Notes after the first go out at most this often: the first at once, for a fast start. */
+const NOTE_BATCH_MS = 50;
+
+type StartMessage = Extract<ToWorker, { type: 'start' }>;
+
+const port = parentPort;
+if (!port) throw new Error('composeWorker.ts runs as a worker thread');
+const data = workerData as ComposeWorkerData;
+const running = new Map<string, AbortController>();
+
+function post(message: FromWorker): void {
+  port?.postMessage(message);
+}
+
+/** Writes a file under a temporary name, then renames it: readers never see half a file. */
+async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+  await writeFile(`${path}.partial`, bytes);
+  await rename(`${path}.partial`, path);
+}
+
+async function writeFiles(paths: PieceOutputPaths, message: StartMessage, notes: ComposedNote[], pcm: Int16Array[]): Promise<number> {
+  await mkdir(dirname(paths.mid), { recursive: true });
+  const [seconds] = await Promise.all([
+    writeAudioFile(pcm, paths.wav),
+    writeAudioFile(pcm, paths.ogg),
+    writeAudioFile(pcm, paths.mp3),
+    writeAtomically(paths.mid, composedToMidi(message.plan.header, notes, message.title)),
+    writeAtomically(paths.notes, JSON.stringify(notes)),
+  ]);
+  return seconds;
+}
+
+/**
+ * Composes and renders one piece. The composer runs ahead on its own and never waits for the renderer:
+ * notes reach subscribers at once, even while every FluidSynth instance is busy with other pieces.
+ */
+async function writePiece(model: ComposerModel, synth: Synth, message: StartMessage, signal: AbortSignal): Promise<void> {
+  const { id, plan } = message;
+  const notes: ComposedNote[] = [];
+  const toRender = new Feed<ComposedNote>(() => {});
+  let batch: ComposedNote[] = [];
+  let lastPost = 0;
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    post({ type: 'notes', id, notes: batch });
+    batch = [];
+    lastPost = performance.now();
+  };
+  const composing = (async () => {
+    try {
+      for await (const note of composePlanned(model, plan, { signal })) {
+        notes.push(note);
+        batch.push(note);
+        if (notes.length === 1 || performance.now() - lastPost >= NOTE_BATCH_MS) flush();
+        toRender.push(note);
+      }
+      flush();
+      if (!signal.aborted) post({ type: 'composed', id, noteCount: notes.length });
+    } finally {
+      toRender.end();
+    }
+  })();
+
+  const pcm: Int16Array[] = [];
+  for await (const chunk of synth.render(toRender, plan.header)) {
+    if (signal.aborted) break;
+    pcm.push(chunk);
+    post({ type: 'pcm', id, chunk });
+  }
+  await composing;
+  if (signal.aborted) {
+    post({ type: 'cancelled', id, noteCount: notes.length });
+    return;
+  }
+  const seconds = await writeFiles(message.paths, message, notes, pcm);
+  post({ type: 'done', id, noteCount: notes.length, seconds });
+}
+
+async function start(model: ComposerModel, synth: Synth, message: StartMessage): Promise<void> {
+  const controller = new AbortController();
+  running.set(message.id, controller);
+  try {
+    await writePiece(model, synth, message, controller.signal);
+  } catch (error) {
+    const paths = Object.values(message.paths).map((path) => rm(`${path}.partial`, { force: true }));
+    await Promise.all(paths);
+    post({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    running.delete(message.id);
+  }
+}
+
+/**
+ * The synth makes a FluidSynth instance the first time it has more renders at once than instances,
+ * which takes seconds (every SoundFont sample is decoded): empty renders, all at once, make every
+ * instance now so that no piece waits for one.
+ */
+async function warmUp(synth: Synth, renders: number): Promise<void> {
+  const drain = async (): Promise<void> => {
+    for await (const _ of synth.render([], { instruments: ['piano'] }, { tailSeconds: 0 })) {
+      // Only the instance matters.
+    }
+  };
+  await Promise.all(Array.from({ length: renders }, drain));
+}
+
+async function main(): Promise<void> {
+  const [model, synth] = await Promise.all([
+    loadComposerModel(data.modelPath),
+    loadSynth({ maxConcurrentRenders: data.rendersAtOnce, soundFontPath: data.soundFontPath }),
+  ]);
+  await warmUp(synth, data.rendersAtOnce);
+  const pieces = new Set<Promise<void>>();
+  port?.on('message', (message: ToWorker) => {
+    if (message.type === 'start') {
+      const piece = start(model, synth, message);
+      pieces.add(piece);
+      piece.finally(() => pieces.delete(piece));
+    } else if (message.type === 'cancel') running.get(message.id)?.abort();
+    else {
+      for (const controller of running.values()) controller.abort();
+      Promise.all(pieces).finally(() => {
+        synth.close();
+        port?.close();
+      });
+    }
+  });
+  post({ type: 'ready' });
+}
+
+// A failure to load ends the thread; the pool sees it as the worker's 'error' event.
+await main();

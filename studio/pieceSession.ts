@@ -1,0 +1,95 @@
+import type { PieceHeader } from '../model/compose/note.js';
+import { isFinalEvent, type StudioEvent } from './events.js';
+import { Feed } from './feed.js';
+
+/**
+ * The live state of one unfinished piece in this process: what has been written so far (events and
+ * PCM, replayed to late subscribers) and who is listening.
+ *
+ * The abandonment rule: a piece nobody listens to any more is not worth finishing. Once it has had a
+ * listener (event or PCM subscriber), when the last one leaves before the piece is finished and none
+ * comes back within `graceMs` (a page reload, an EventSource reconnect), `onAbandoned` is called and
+ * the studio cancels the piece. A piece that never had a listener runs to the end: its submitter may
+ * simply not have subscribed yet.
+ */
+export class PieceSession {
+  private readonly log: StudioEvent[] = [];
+  private readonly pcm: Int16Array[] = [];
+  private readonly eventFeeds = new Set<Feed<StudioEvent>>();
+  private readonly pcmFeeds = new Set<Feed<Int16Array>>();
+  private finished = false;
+  private abandonTimer: NodeJS.Timeout | undefined;
+  noteCount = 0;
+  /** Why the piece is being cancelled, once someone asked. */
+  cancelReason: string | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly header: PieceHeader,
+    private readonly graceMs: number,
+    private readonly onAbandoned: () => void,
+  ) {
+    this.log.push({ type: 'header', header }, { type: 'status', status: 'queued' });
+  }
+
+  emit(event: StudioEvent): void {
+    if (this.finished) return;
+    if (event.type !== 'progress') this.log.push(event);
+    if (event.type === 'notes') this.noteCount += event.notes.length;
+    for (const feed of this.eventFeeds) feed.push(event);
+    if (isFinalEvent(event)) this.finish();
+  }
+
+  addPcm(chunk: Int16Array): void {
+    if (this.finished) return;
+    this.pcm.push(chunk);
+    for (const feed of this.pcmFeeds) feed.push(chunk);
+  }
+
+  /** Everything so far, then live events until the final one. */
+  events(): Feed<StudioEvent> {
+    return this.subscribe(this.eventFeeds, this.log);
+  }
+
+  /** The PCM rendered so far, then live chunks until the piece ends. */
+  pcmStream(): Feed<Int16Array> {
+    return this.subscribe(this.pcmFeeds, this.pcm);
+  }
+
+  get plannedSeconds(): number {
+    return this.header.seconds;
+  }
+
+  get listeners(): number {
+    return this.eventFeeds.size + this.pcmFeeds.size;
+  }
+
+  private subscribe<T>(feeds: Set<Feed<T>>, replay: readonly T[]): Feed<T> {
+    const feed = new Feed<T>((left) => this.leave(feeds, left));
+    for (const item of replay) feed.push(item);
+    if (this.finished) feed.end();
+    else {
+      feeds.add(feed);
+      clearTimeout(this.abandonTimer);
+      this.abandonTimer = undefined;
+    }
+    return feed;
+  }
+
+  private leave<T>(feeds: Set<Feed<T>>, feed: Feed<T>): void {
+    feeds.delete(feed);
+    if (this.finished || this.listeners > 0 || this.abandonTimer) return;
+    this.abandonTimer = setTimeout(() => {
+      this.abandonTimer = undefined;
+      if (!this.finished && this.listeners === 0) this.onAbandoned();
+    }, this.graceMs);
+  }
+
+  private finish(): void {
+    this.finished = true;
+    clearTimeout(this.abandonTimer);
+    for (const feed of [...this.eventFeeds, ...this.pcmFeeds]) feed.end();
+    this.eventFeeds.clear();
+    this.pcmFeeds.clear();
+  }
+}

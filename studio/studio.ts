@@ -1,0 +1,329 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type PiecePlan, planPiece } from '../model/compose/compose.js';
+import { ComposeError } from '../model/compose/errors.js';
+import { MAX_PRIMER_BYTES, parseComposeRequest } from '../model/compose/request.js';
+import { findInstrumentation } from '../model/ensembles.js';
+import {
+  isFinalStatus,
+  newPieceId,
+  type PieceFileKind,
+  type PieceRecord,
+  type PieceSource,
+  PieceStore,
+  pieceFilePath,
+  pieceFilePaths,
+  type StoredRequest,
+} from '../store/index.js';
+import type { StudioEvent } from './events.js';
+import { PieceSession } from './pieceSession.js';
+import { replayFinished } from './replay.js';
+import { WorkerPool } from './workerPool.js';
+import type { FromWorker, PieceOutputPaths } from './workerProtocol.js';
+
+export interface StudioOptions {
+  /** An LSTM checkpoint folder (the app passes the shipped model). */
+  modelPath: string;
+  /** Where the history database and the pieces' files live. */
+  dataFolder: string;
+  /** Worker threads, each with its own model and synth; default PARTITA_WORKERS or 2. */
+  workers?: number;
+  /** Pieces each worker composes at once, interleaved; default 4 (see README: why not 1). */
+  piecesPerWorker?: number;
+  /** Pieces each worker renders at once (one FluidSynth instance each, made at start-up); default 2. */
+  rendersPerWorker?: number;
+  /** Pieces that may wait for a free slot; more are refused as 'queue-full'. Default 16. */
+  queueLimit?: number;
+  /** How long an unfinished piece whose listeners all left waits for one to come back before it is cancelled. Default 3 s. */
+  abandonGraceMs?: number;
+  soundFontPath?: string;
+}
+
+export interface SubmitInput {
+  /** The compose request's fields as a client sent them (validated here). */
+  fields: unknown;
+  /** A MIDI file for the piece to continue. */
+  primer?: Uint8Array;
+}
+
+export type SubmitErrorReason = 'invalid' | 'primer-too-large' | 'queue-full' | 'closed';
+export interface SubmitError {
+  reason: SubmitErrorReason;
+  /** For the person who asked. */
+  message: string;
+  /** With 'queue-full': when trying again is worthwhile. */
+  retryAfterSeconds?: number;
+}
+export type SubmitResult = { ok: true; piece: PieceRecord } | { ok: false; error: SubmitError };
+
+export interface StudioHealth {
+  workers: number;
+  piecesPerWorker: number;
+  running: number;
+  queued: number;
+  queueLimit: number;
+}
+
+export interface Studio {
+  /** Validates and queues a piece; returns its record (status 'queued') at once. */
+  submit(input: SubmitInput, source: PieceSource): SubmitResult;
+  get(id: string): PieceRecord | undefined;
+  /** History, newest first. */
+  list(limit: number, offset: number): { pieces: PieceRecord[]; total: number };
+  /**
+   * The piece's events from its start (replayed) until done or failed; undefined for an unknown id.
+   * Leaving the loop counts as the listener leaving (see PieceSession's abandonment rule).
+   */
+  subscribe(id: string): AsyncIterableIterator<StudioEvent> | undefined;
+  /**
+   * The piece's audio as 48 kHz stereo interleaved s16 chunks, from its first chunk, as rendered;
+   * undefined unless the piece is being written in this process right now (finished pieces have files).
+   */
+  subscribePcm(id: string): AsyncIterableIterator<Int16Array> | undefined;
+  /** Stops a queued or unfinished piece; false when there is none by that id. */
+  cancel(id: string, reason?: string): boolean;
+  /** The absolute path of a finished piece's file. */
+  filePath(piece: PieceRecord, kind: PieceFileKind): string | undefined;
+  health(): StudioHealth;
+  /** Stops every unfinished piece, closes the workers and the database. */
+  close(): Promise<void>;
+}
+
+interface QueuedPiece {
+  id: string;
+  plan: PiecePlan;
+  title: string;
+}
+
+const DEFAULT_WORKERS = 2;
+const DEFAULT_PIECES_PER_WORKER = 4;
+const DEFAULT_RENDERS_PER_WORKER = 2;
+const DEFAULT_QUEUE_LIMIT = 16;
+const DEFAULT_ABANDON_GRACE_MS = 3000;
+/** What a client refused with 'queue-full' is told to wait: about the time a few pieces take. */
+const RETRY_AFTER_SECONDS = 10;
+const INTERRUPTED_MESSAGE = 'the server stopped before this piece was finished';
+
+function workersFromEnvironment(): number {
+  const value = Number(process.env.PARTITA_WORKERS);
+  return Number.isInteger(value) && value >= 1 ? value : DEFAULT_WORKERS;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${value}`);
+  return value;
+}
+
+function pieceTitle(plan: PiecePlan, instrument: string): string {
+  const label = findInstrumentation(instrument)?.label ?? instrument;
+  return `partita: ${label}${plan.header.composer ? ` after ${plan.header.composer}` : ''}, seed ${plan.header.seed}`;
+}
+
+/** Plans a request, turning anything wrong with what the client sent into a message for them. */
+function planRequest(fields: unknown, primer: Uint8Array | undefined): { plan: PiecePlan; request: StoredRequest } | SubmitError {
+  try {
+    const parsed = parseComposeRequest(fields);
+    const plan = planPiece(primer ? { ...parsed, primer } : parsed);
+    return { plan, request: primer ? { ...parsed, primer: true } : parsed };
+  } catch (error) {
+    if (error instanceof ComposeError) return { reason: 'invalid', message: error.message };
+    // Anything else came out of parsing the primer's bytes: they are what the client controls.
+    if (primer) return { reason: 'invalid', message: 'primer: not a readable MIDI file' };
+    throw error;
+  }
+}
+
+/**
+ * The composing service the web app and the bot share: a bounded queue in front of worker threads
+ * that compose and render, the history in the store, and live subscriptions to pieces being written.
+ * Resolves once every worker has loaded the model and the synth.
+ */
+export async function createStudio(options: StudioOptions): Promise<Studio> {
+  const workers = positiveInteger('workers', options.workers ?? workersFromEnvironment());
+  const piecesPerWorker = positiveInteger('piecesPerWorker', options.piecesPerWorker ?? DEFAULT_PIECES_PER_WORKER);
+  const rendersPerWorker = positiveInteger('rendersPerWorker', options.rendersPerWorker ?? DEFAULT_RENDERS_PER_WORKER);
+  const queueLimit = options.queueLimit ?? DEFAULT_QUEUE_LIMIT;
+  const graceMs = options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS;
+  const { dataFolder } = options;
+  const store = new PieceStore(dataFolder);
+  const interrupted = store.failInterrupted(INTERRUPTED_MESSAGE);
+  if (interrupted > 0) process.stderr.write(`partita: ${interrupted} piece(s) left unfinished by the last run marked failed\n`);
+
+  const sessions = new Map<string, PieceSession>();
+  const waiting: QueuedPiece[] = [];
+  let closed = false;
+
+  function settle(id: string, update: () => PieceRecord, event: (record: PieceRecord) => StudioEvent): void {
+    const session = sessions.get(id);
+    sessions.delete(id);
+    const record = update();
+    session?.emit(event(record));
+    dispatch();
+  }
+
+  function stop(id: string, status: 'failed' | 'cancelled', message: string): void {
+    const noteCount = sessions.get(id)?.noteCount ?? 0;
+    settle(
+      id,
+      () => store.stop(id, status, message, noteCount),
+      () => ({ type: 'failed', message, cancelled: status === 'cancelled' }),
+    );
+  }
+
+  function onMessage(message: Exclude<FromWorker, { type: 'ready' }>): void {
+    const session = sessions.get(message.id);
+    if (!session) return;
+    switch (message.type) {
+      case 'notes': {
+        session.emit({ type: 'notes', notes: message.notes });
+        const last = message.notes[message.notes.length - 1];
+        if (last) session.emit({ type: 'progress', seconds: last.startSeconds, of: session.plannedSeconds });
+        break;
+      }
+      case 'composed':
+        store.setStatus(message.id, 'rendering');
+        session.emit({ type: 'status', status: 'rendering' });
+        break;
+      case 'pcm':
+        session.addPcm(message.chunk);
+        break;
+      case 'done': {
+        const { id, noteCount, seconds } = message;
+        const finished = { noteCount, seconds, notesPath: pieceFilePath(id, 'notes.json'), files: pieceFilePaths(id) };
+        settle(
+          id,
+          () => store.finish(id, finished),
+          (piece) => ({ type: 'done', piece }),
+        );
+        break;
+      }
+      case 'failed':
+        stop(message.id, 'failed', `composing failed: ${message.message}`);
+        break;
+      case 'cancelled':
+        stop(message.id, 'cancelled', session.cancelReason ?? 'cancelled');
+        break;
+    }
+  }
+
+  const pool = new WorkerPool({
+    workers,
+    piecesAtOnce: piecesPerWorker,
+    rendersAtOnce: rendersPerWorker,
+    modelPath: options.modelPath,
+    ...(options.soundFontPath ? { soundFontPath: options.soundFontPath } : {}),
+    onMessage,
+    onWorkerLost: (ids, message) => {
+      for (const id of ids) stop(id, 'failed', message);
+    },
+  });
+  try {
+    await pool.ready();
+  } catch (error) {
+    await pool.close(1000);
+    store.close();
+    throw error;
+  }
+
+  function outputPaths(id: string): PieceOutputPaths {
+    const absolute = (relative: string): string => join(dataFolder, relative);
+    const files = pieceFilePaths(id);
+    return {
+      mid: absolute(files.mid),
+      wav: absolute(files.wav),
+      ogg: absolute(files.ogg),
+      mp3: absolute(files.mp3),
+      notes: absolute(pieceFilePath(id, 'notes.json')),
+    };
+  }
+
+  function dispatch(): void {
+    while (!closed && waiting.length > 0 && pool.hasRoom()) {
+      const next = waiting.shift() as QueuedPiece;
+      store.setStatus(next.id, 'composing');
+      sessions.get(next.id)?.emit({ type: 'status', status: 'composing' });
+      pool.start({ type: 'start', id: next.id, plan: next.plan, title: next.title, paths: outputPaths(next.id) });
+    }
+  }
+
+  function cancel(id: string, reason = 'cancelled'): boolean {
+    const session = sessions.get(id);
+    if (!session) return false;
+    session.cancelReason ??= reason;
+    const queued = waiting.findIndex((piece) => piece.id === id);
+    if (queued >= 0) {
+      waiting.splice(queued, 1);
+      stop(id, 'cancelled', session.cancelReason);
+    } else pool.cancel(id);
+    return true;
+  }
+
+  function submit(input: SubmitInput, source: PieceSource): SubmitResult {
+    if (closed) return { ok: false, error: { reason: 'closed', message: 'the server is shutting down' } };
+    if (input.primer && input.primer.byteLength > MAX_PRIMER_BYTES) {
+      return {
+        ok: false,
+        error: { reason: 'primer-too-large', message: `primer: the MIDI file must be at most ${MAX_PRIMER_BYTES} bytes` },
+      };
+    }
+    const planned = planRequest(input.fields, input.primer);
+    if ('reason' in planned) return { ok: false, error: planned };
+    if (!pool.hasRoom() && waiting.length >= queueLimit) {
+      return {
+        ok: false,
+        error: {
+          reason: 'queue-full',
+          message: `the composer is busy (${pool.running} pieces being written, ${waiting.length} waiting); try again shortly`,
+          retryAfterSeconds: RETRY_AFTER_SECONDS,
+        },
+      };
+    }
+    const id = newPieceId();
+    let primerPath: string | undefined;
+    if (input.primer) {
+      primerPath = pieceFilePath(id, 'primer.mid');
+      writeFileSync(join(dataFolder, primerPath), input.primer);
+    }
+    const piece = store.insert({
+      id,
+      source,
+      request: planned.request,
+      header: planned.plan.header,
+      ...(primerPath ? { primerPath } : {}),
+    });
+    sessions.set(id, new PieceSession(id, planned.plan.header, graceMs, () => cancel(id, 'cancelled: everyone listening left')));
+    waiting.push({ id, plan: planned.plan, title: pieceTitle(planned.plan, planned.request.instrument) });
+    dispatch();
+    return { ok: true, piece: store.get(id) ?? piece };
+  }
+
+  function subscribe(id: string): AsyncIterableIterator<StudioEvent> | undefined {
+    const session = sessions.get(id);
+    if (session) return session.events();
+    const record = store.get(id);
+    if (!record || !isFinalStatus(record.status)) return undefined;
+    return replayFinished(record, dataFolder);
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    for (const piece of waiting.splice(0)) stop(piece.id, 'failed', INTERRUPTED_MESSAGE);
+    for (const session of sessions.values()) session.cancelReason ??= INTERRUPTED_MESSAGE;
+    await pool.close();
+    for (const id of [...sessions.keys()]) stop(id, 'failed', INTERRUPTED_MESSAGE);
+    store.close();
+  }
+
+  return {
+    submit,
+    get: (id) => store.get(id),
+    list: (limit, offset) => store.list(limit, offset),
+    subscribe,
+    subscribePcm: (id) => sessions.get(id)?.pcmStream(),
+    cancel,
+    filePath: (piece, kind) => (piece.files ? join(dataFolder, piece.files[kind]) : undefined),
+    health: () => ({ workers, piecesPerWorker, running: pool.running, queued: waiting.length, queueLimit }),
+    close,
+  };
+}

@@ -1,0 +1,28 @@
+import type { PiecePlan } from '../model/compose/compose.js';
+import type { ComposedNote } from '../model/compose/note.js';
+
+/** Absolute paths a worker writes a finished piece to (each first under a temporary name, then renamed). */
+export interface PieceOutputPaths {
+  mid: string;
+  wav: string;
+  ogg: string;
+  mp3: string;
+  notes: string;
+}
+
+/** What the main thread tells a compose worker. */
+export type ToWorker =
+  | { type: 'start'; id: string; plan: PiecePlan; title: string; paths: PieceOutputPaths }
+  | { type: 'cancel'; id: string }
+  /** Stop every piece, free the synth and exit. */
+  | { type: 'close' };
+
+/** What a compose worker reports. PCM is 48 kHz stereo interleaved s16, in render order. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'notes'; id: string; notes: ComposedNote[] }
+  | { type: 'composed'; id: string; noteCount: number }
+  | { type: 'pcm'; id: string; chunk: Int16Array }
+  | { type: 'done'; id: string; noteCount: number; seconds: number }
+  | { type: 'failed'; id: string; message: string }
+  | { type: 'cancelled'; id: string; noteCount: number };
