@@ -1,0 +1,170 @@
+import { readFileSync, statSync } from 'node:fs';
+import { type ChatInputCommandInteraction, EmbedBuilder, type GuildMember, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { COMPOSERS } from '../../model/codecs/composers.js';
+import { MAX_SECONDS, MIN_SECONDS } from '../../model/compose/request.js';
+import { ENSEMBLES } from '../../model/ensembles.js';
+import { INSTRUMENTS } from '../../model/instruments.js';
+import type { PieceRecord } from '../../store/index.js';
+import { isFinalEvent, type Studio } from '../../studio/index.js';
+import type { BotCommand, BotContext } from './command.js';
+
+/** Discord refuses attachments above this on servers without boosts. */
+const ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;
+
+function capitalized(name: string): string {
+  return name[0]?.toUpperCase() + name.slice(1);
+}
+
+const INSTRUMENT_CHOICES = [
+  ...INSTRUMENTS.map((spec) => ({ name: capitalized(spec.name), value: spec.name })),
+  ...ENSEMBLES.map((ensemble) => ({ name: ensemble.label, value: ensemble.name })),
+];
+
+const data = new SlashCommandBuilder()
+  .setName('compose')
+  .setDescription('Write a new classical piece with the LSTM and post it (and play it in your voice channel)')
+  .addStringOption((option) =>
+    option
+      .setName('instrument')
+      .setDescription('An instrument or an ensemble')
+      .setRequired(true)
+      .addChoices(...INSTRUMENT_CHOICES),
+  )
+  .addStringOption((option) =>
+    option
+      .setName('composer')
+      .setDescription("Whose style (MusicNet's ten composers)")
+      .addChoices(...COMPOSERS.map((composer) => ({ name: capitalized(composer), value: composer }))),
+  )
+  .addIntegerOption((option) =>
+    option.setName('seconds').setDescription('How long, in seconds').setMinValue(MIN_SECONDS).setMaxValue(MAX_SECONDS),
+  )
+  .addNumberOption((option) =>
+    option.setName('creativity').setDescription('Sampling temperature: low is safe, high is adventurous').setMinValue(0.1).setMaxValue(2),
+  )
+  .addIntegerOption((option) => option.setName('seed').setDescription('The same seed writes the same piece').setMinValue(0))
+  .addBooleanOption((option) => option.setName('voice').setDescription('Play it in your voice channel while it is written'))
+  .toJSON();
+
+function describePiece(piece: PieceRecord): string {
+  const { header } = piece;
+  const composer = header.composer ? ` in the style of ${capitalized(header.composer)}` : '';
+  return `${header.instruments.map(capitalized).join(', ')}${composer}`;
+}
+
+function embedFor(piece: PieceRecord, instrumentLabel: string, publicUrl: string): EmbedBuilder {
+  const url = `${publicUrl}/pieces/${piece.id}`;
+  return new EmbedBuilder()
+    .setTitle(`partita: ${instrumentLabel}`)
+    .setURL(url)
+    .setDescription(`${describePiece(piece)}. [Open it in the web player](${url}).`)
+    .addFields(
+      { name: 'Instrument', value: instrumentLabel, inline: true },
+      { name: 'Composer', value: piece.header.composer ? capitalized(piece.header.composer) : 'any', inline: true },
+      { name: 'Length', value: `${Math.round(piece.header.seconds)} s`, inline: true },
+      { name: 'Seed', value: String(piece.seed), inline: true },
+      { name: 'Notes', value: String(piece.noteCount), inline: true },
+    );
+}
+
+/** The files to attach: the MIDI and one audio file that fits Discord's limit (Opus first, it is smallest). */
+function attachments(studio: Studio, piece: PieceRecord): { attachment: Buffer; name: string }[] {
+  const files: { attachment: Buffer; name: string }[] = [];
+  for (const kind of ['mid', 'ogg', 'mp3'] as const) {
+    const path = studio.filePath(piece, kind);
+    if (!path || statSync(path).size > ATTACHMENT_LIMIT_BYTES) continue;
+    files.push({ attachment: readFileSync(path), name: `partita-${piece.id}.${kind}` });
+    if (kind !== 'mid') break;
+  }
+  return files;
+}
+
+/** Joins the caller's voice channel and plays the piece as it is rendered; says why not when it cannot. */
+async function startVoice(interaction: ChatInputCommandInteraction, context: BotContext, pieceId: string): Promise<string> {
+  const guild = interaction.guild;
+  const channelId = guild ? (interaction.member as GuildMember | null)?.voice?.channelId : undefined;
+  if (!guild || !channelId) return 'Join a voice channel to hear it live next time.';
+  if (context.voice.isPlaying(guild.id)) return 'Another piece is playing in this server: /stop it first to hear this one live.';
+  const pcm = await waitForAudio(context.studio, pieceId);
+  if (!pcm) return '';
+  try {
+    await context.voice.play(guild, channelId, pieceId, pcm);
+    return '';
+  } catch (error) {
+    return `Could not play it in voice: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** The piece's live audio once its worker starts on it (it may wait in the queue first). */
+async function waitForAudio(studio: Studio, pieceId: string): Promise<AsyncIterableIterator<Int16Array> | undefined> {
+  const events = studio.subscribe(pieceId);
+  if (!events) return undefined;
+  try {
+    for await (const event of events) {
+      const pcm = studio.subscribePcm(pieceId);
+      if (pcm) return pcm;
+      if (isFinalEvent(event)) return undefined;
+    }
+  } finally {
+    await events.return?.();
+  }
+  return undefined;
+}
+
+async function waitUntilFinished(studio: Studio, pieceId: string): Promise<{ piece?: PieceRecord; failure?: string }> {
+  const events = studio.subscribe(pieceId);
+  if (!events) return { failure: 'the piece was lost' };
+  for await (const event of events) {
+    if (event.type === 'done') return { piece: event.piece };
+    if (event.type === 'failed') return { failure: event.message };
+  }
+  return { failure: 'the piece stopped before it was finished' };
+}
+
+export const composeCommand: BotCommand = {
+  data,
+  async execute(interaction, context) {
+    const wait = context.limiter.take(interaction.user.id);
+    if (wait > 0) {
+      await interaction.reply({
+        content: `You are composing a lot: try again in ${wait} s.`,
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    const instrument = interaction.options.getString('instrument', true);
+    const submitted = context.studio.submit(
+      {
+        fields: {
+          instrument,
+          composer: interaction.options.getString('composer') ?? undefined,
+          seconds: interaction.options.getInteger('seconds') ?? undefined,
+          temperature: interaction.options.getNumber('creativity') ?? undefined,
+          seed: interaction.options.getInteger('seed') ?? undefined,
+        },
+      },
+      'discord',
+    );
+    if (!submitted.ok) {
+      const retry = submitted.error.retryAfterSeconds ? ` Try again in ${submitted.error.retryAfterSeconds} s.` : '';
+      await interaction.reply({ content: `Cannot compose that: ${submitted.error.message}.${retry}`, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const piece = submitted.piece;
+    await interaction.deferReply();
+    // Listening for the end first keeps the piece from counting as abandoned while voice connects.
+    const finished = waitUntilFinished(context.studio, piece.id);
+    const voiceNote = interaction.options.getBoolean('voice') ? await startVoice(interaction, context, piece.id) : '';
+    const { piece: done, failure } = await finished;
+    const label = INSTRUMENT_CHOICES.find((choice) => choice.value === instrument)?.name ?? instrument;
+    if (!done) {
+      await interaction.editReply({ content: `The piece could not be written: ${failure ?? 'unknown error'}.` });
+      return;
+    }
+    await interaction.editReply({
+      content: [`Here is your piece (${describePiece(done)}).`, voiceNote].filter(Boolean).join(' '),
+      embeds: [embedFor(done, label, context.config.publicUrl)],
+      files: attachments(context.studio, done),
+    });
+  },
+};
