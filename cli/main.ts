@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | 
   eval: { usage: EVAL_USAGE, run: runEval },
   bench: { usage: BENCH_USAGE, run: runBench },
   generate: { usage: GENERATE_USAGE, run: runGenerate },
+  serve: {
+    usage: 'partita serve [--port 8000] [--host 127.0.0.1]',
+    run: async (argv) => (await import('./commands/serve.js')).runServe(argv),
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,51 @@
+import type { Context } from 'hono';
+import { COMPOSERS } from '../../model/codecs/composers.js';
+import { composeRequestSchema, MAX_PRIMER_BYTES, MAX_SECONDS, MIN_SECONDS } from '../../model/compose/request.js';
+import { ENSEMBLES } from '../../model/ensembles.js';
+import { INSTRUMENTS } from '../../model/instruments.js';
+import type { Studio } from '../../studio/index.js';
+
+/** How composers' names are written (the request uses the lower-case ASCII names). */
+const COMPOSER_LABELS: Record<string, string> = { dvorak: 'Dvořák', faure: 'Fauré' };
+
+function capitalised(name: string): string {
+  return `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
+}
+
+function options() {
+  const { tempo, temperature, topP } = composeRequestSchema.shape;
+  const defaults = composeRequestSchema.parse({ instrument: 'piano' });
+  return {
+    instruments: INSTRUMENTS.map((spec) => ({
+      name: spec.name,
+      label: capitalised(spec.name),
+      program: spec.program,
+      lowestPitch: spec.lowestPitch,
+      highestPitch: spec.highestPitch,
+    })),
+    ensembles: ENSEMBLES.map((ensemble) => ({ name: ensemble.name, label: ensemble.label, instruments: ensemble.instruments })),
+    composers: COMPOSERS.map((name) => ({ name, label: COMPOSER_LABELS[name] ?? capitalised(name) })),
+    limits: {
+      minSeconds: MIN_SECONDS,
+      maxSeconds: MAX_SECONDS,
+      minTempo: tempo.unwrap().minValue,
+      maxTempo: tempo.unwrap().maxValue,
+      minTemperature: temperature.unwrap().minValue,
+      maxTemperature: temperature.unwrap().maxValue,
+      maxTopP: topP.unwrap().maxValue,
+      maxSeed: composeRequestSchema.shape.seed.unwrap().maxValue,
+      maxPrimerBytes: MAX_PRIMER_BYTES,
+    },
+    defaults,
+  };
+}
+
+export function healthHandler(studio: Studio) {
+  const started = Date.now();
+  return (c: Context) => c.json({ ok: true, uptimeSeconds: Math.round((Date.now() - started) / 1000), ...studio.health() });
+}
+
+export function optionsHandler() {
+  const body = options();
+  return (c: Context) => c.json(body);
+}

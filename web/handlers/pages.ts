@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Context, MiddlewareHandler } from 'hono';
+import { jsonError } from '../errors.js';
+
+const PAGE_MISSING = 'the web page is not installed here (web/public/index.html is missing)';
+
+/** `GET /` and `GET /pieces/{id}`: the one page; it reads the piece id from the address itself. */
+export function pageHandler(publicFolder: string) {
+  const index = join(publicFolder, 'index.html');
+  return async (c: Context) => {
+    if (!existsSync(index)) return jsonError(c, 404, PAGE_MISSING);
+    return c.html(await readFile(index, 'utf8'), 200, { 'Cache-Control': 'no-cache' });
+  };
+}
+
+/** `/static/*`: the page's scripts, styles and icons from web/public (the page works offline: nothing comes from a CDN). */
+export function staticHandler(publicFolder: string): MiddlewareHandler {
+  const serve = serveStatic({ root: publicFolder, rewriteRequestPath: (path) => path.replace(/^\/static/, '') });
+  return async (c) => {
+    const served = await serve(c, async () => {});
+    if (served instanceof Response) {
+      served.headers.set('Cache-Control', 'no-cache');
+      return served;
+    }
+    if (!existsSync(publicFolder)) return jsonError(c, 404, PAGE_MISSING);
+    return jsonError(c, 404, `no such file: ${c.req.path}`);
+  };
+}
