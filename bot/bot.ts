@@ -49,9 +49,12 @@ export async function startBot(config: BotConfig, studio: Studio, log: (line: st
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(config.token);
   await ready;
-  const body = COMMANDS.map((command) => command.data);
-  if (config.guildId) await client.application?.commands.set(body, config.guildId);
-  else await client.application?.commands.set(body);
+  // Commands belong to the application, not to a shard: the first shard (or the only client) registers them.
+  if (!client.shard || client.shard.ids.includes(0)) {
+    const body = COMMANDS.map((command) => command.data);
+    if (config.guildId) await client.application?.commands.set(body, config.guildId);
+    else await client.application?.commands.set(body);
+  }
   log(
     `Discord bot: on as ${client.user?.tag ?? 'unknown'}, /${COMMANDS.map((command) => command.data.name).join(', /')} registered ${config.guildId ? `in guild ${config.guildId}` : 'globally'}`,
   );

@@ -18,6 +18,8 @@ const environmentSchema = z.object({
   PARTITA_BOT_USER_WINDOW_SECONDS: z.coerce.number().positive().default(60),
   /** A voice channel with nothing playing is left after this long. */
   PARTITA_BOT_IDLE_SECONDS: z.coerce.number().positive().default(30),
+  /** Run the bot as this many shard processes ('auto': Discord's recommendation); unset: one in-process client. */
+  PARTITA_BOT_SHARDS: z.union([z.literal('auto'), z.coerce.number().int().min(1)]).optional(),
 });
 
 export interface BotConfig {
@@ -29,6 +31,7 @@ export interface BotConfig {
   userLimit: number;
   userWindowSeconds: number;
   idleSeconds: number;
+  shards?: number | 'auto';
 }
 
 /** The bot's config, or undefined when DISCORD_TOKEN is not set (the bot is then off). */
@@ -49,5 +52,6 @@ export function botConfigFromEnvironment(environment: NodeJS.ProcessEnv = proces
     userLimit: values.PARTITA_BOT_USER_LIMIT,
     userWindowSeconds: values.PARTITA_BOT_USER_WINDOW_SECONDS,
     idleSeconds: values.PARTITA_BOT_IDLE_SECONDS,
+    shards: values.PARTITA_BOT_SHARDS,
   };
 }

@@ -1,13 +1,26 @@
 import type { Studio } from '../studio/index.js';
 import { type RunningBot, startBot } from './bot.js';
 import { botConfigFromEnvironment } from './config.js';
+import { startShards } from './shards.js';
 
-/** Starts the Discord bot when DISCORD_TOKEN is set; otherwise says plainly that it is off. */
-export async function startBotIfConfigured(studio: Studio, log: (line: string) => void): Promise<RunningBot | undefined> {
+/**
+ * Starts the Discord bot when DISCORD_TOKEN is set, in this process with the app's studio, or as
+ * shard processes when PARTITA_BOT_SHARDS is set; otherwise says plainly that it is off.
+ */
+export async function startBotIfConfigured(studio: Studio, log: (line: string) => void): Promise<{ close(): Promise<void> } | undefined> {
   const config = botConfigFromEnvironment();
   if (!config) {
     log('Discord bot: off (set DISCORD_TOKEN and DISCORD_APP_ID to start it)');
     return undefined;
   }
-  return startBot(config, studio, log);
+  if (config.shards !== undefined) {
+    const manager = await startShards(config, config.shards, log);
+    return {
+      async close() {
+        for (const shard of manager.shards.values()) shard.kill();
+      },
+    };
+  }
+  const bot: RunningBot = await startBot(config, studio, log);
+  return bot;
 }

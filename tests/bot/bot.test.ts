@@ -1,0 +1,131 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningBot, startBot } from '../../bot/bot.js';
+import type { BotConfig } from '../../bot/config.js';
+import { SHIPPED_MUSICNET_MODEL } from '../../cli/shippedModels.js';
+import { createStudio, type Studio } from '../../studio/index.js';
+import { type FakeDiscord, startFakeDiscord } from '../discord/index.js';
+import { audioStats, decodeWithFfmpeg } from '../helpers/audio.js';
+import { readMidiIndependently } from '../helpers/independentMidi.js';
+import { temporaryFolder } from '../helpers/paths.js';
+
+const VIOLIN_PROGRAM = 40;
+const PUBLIC_URL = 'http://partita.example';
+
+let fake: FakeDiscord;
+let studio: Studio;
+let bot: RunningBot;
+const logged: string[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeDiscord();
+  studio = await createStudio({ modelPath: SHIPPED_MUSICNET_MODEL, dataFolder: temporaryFolder('bot-data'), workers: 2 });
+  const config: BotConfig = {
+    token: fake.token,
+    applicationId: fake.world.application.id,
+    guildId: fake.world.guildId,
+    publicUrl: PUBLIC_URL,
+    apiBase: fake.apiBase,
+    userLimit: 4,
+    userWindowSeconds: 600,
+    idleSeconds: 1,
+  };
+  bot = await startBot(config, studio, (line) => logged.push(line));
+}, 120_000);
+
+afterAll(async () => {
+  await bot?.close();
+  await studio?.close();
+  await fake?.close();
+});
+
+function attachment(reply: Awaited<ReturnType<FakeDiscord['waitForOriginal']>>, extension: string): Buffer {
+  const file = [...reply.files.values()].find((candidate) => candidate.filename.endsWith(extension));
+  if (!file) throw new Error(`no .${extension} attachment in ${[...reply.files.values()].map((f) => f.filename).join(', ')}`);
+  return file.data;
+}
+
+describe('the Discord bot against a local Discord', () => {
+  it('registers /compose, /stop and /instruments in the guild', () => {
+    const names = [...fake.store.commands.values()].map((command) => command.body.name).sort();
+    expect(names).toEqual(['compose', 'instruments', 'stop']);
+  });
+
+  it('answers /compose violin bach 20 s: deferral within 3 s, then a violin-only MIDI, 20 s of audio and a link', async () => {
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const sentAt = Date.now();
+    const sent = fake.invokeCommand('compose', { instrument: 'violin', composer: 'bach', seconds: 20 });
+    const callback = await fake.waitForCallback(sent);
+    expect(callback.type).toBe(5);
+    expect(callback.at - sentAt).toBeLessThan(3000);
+    const reply = await fake.waitForOriginal(sent, (message) => message.message.attachments.length > 0, 120_000);
+    lag.disable();
+    // Composing runs on worker threads: the gateway's event loop is never held up for long.
+    expect(lag.max / 1e6).toBeLessThan(50);
+
+    const midi = readMidiIndependently(attachment(reply, 'mid'));
+    expect(midi.notes.length).toBeGreaterThan(0);
+    expect(new Set(midi.notes.map((note) => note.program))).toEqual(new Set([VIOLIN_PROGRAM]));
+    const audioPath = join(temporaryFolder('bot-audio'), 'piece.ogg');
+    writeFileSync(audioPath, attachment(reply, 'ogg'));
+    const stats = audioStats(decodeWithFfmpeg(audioPath));
+    expect(stats.seconds).toBeGreaterThan(19);
+    expect(stats.seconds).toBeLessThan(24);
+    expect(stats.rms).toBeGreaterThan(0.005);
+
+    const embed = (reply.message.embeds as { url?: string; fields?: { name: string; value: string }[] }[])[0];
+    expect(embed?.url).toMatch(new RegExp(`^${PUBLIC_URL}/pieces/[\\w-]+$`));
+    expect(embed?.fields?.find((field) => field.name === 'Composer')?.value).toBe('Bach');
+    const id = embed?.url?.split('/').at(-1) as string;
+    expect(studio.get(id)?.source).toBe('discord');
+  }, 180_000);
+
+  it('plays the piece in the caller voice channel while it is rendered', async () => {
+    const sent = fake.invokeCommand('compose', { instrument: 'cello', seconds: 6, voice: true });
+    await fake.waitForCallback(sent);
+    await fake.waitForOriginal(sent, (message) => message.message.attachments.length > 0, 120_000);
+    const heard = await fake.waitFor(
+      () => {
+        const report = fake.voice();
+        return report && report.seconds > 6 ? report : undefined;
+      },
+      'six seconds of audio in the voice channel',
+      60_000,
+    );
+    expect(heard.nonSilentSeconds).toBeGreaterThan(3);
+  }, 120_000);
+
+  it('answers bad requests and floods with a message only the caller sees', async () => {
+    const stop = fake.invokeCommand('stop');
+    const stopped = await fake.waitForCallback(stop);
+    expect(stopped.type).toBe(4);
+    expect((stopped.data as { flags?: number }).flags ?? 0).toBe(64);
+
+    // This user has used 2 of their 4 pieces; the next two are allowed, the fifth is refused.
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(fake.invokeCommand('compose', { instrument: 'flute', seconds: 5 }));
+    const refused = await fake.waitForCallback(answers[2] as { id: string });
+    expect(refused.type).toBe(4);
+    expect(String((refused.data as { content?: string }).content)).toMatch(/try again in \d+ s/);
+    for (const sent of answers.slice(0, 2)) await fake.waitForOriginal(sent, (message) => message.message.attachments.length > 0, 120_000);
+  }, 180_000);
+
+  it('resumes after a dropped gateway and waits out a 429 on its reply', async () => {
+    fake.dropGateway();
+    await fake.waitFor(() => fake.store.gatewayOps(6).length > 0 || undefined, 'the client to RESUME', 30_000);
+    fake.rateLimitNext({ path: /\/interactions\//, method: 'POST', count: 1, retryAfterSeconds: 1 });
+    const sent = fake.invokeCommand('instruments');
+    const answer = await fake.waitForCallback(sent);
+    expect(String((answer.data as { content?: string }).content)).toContain('string-quartet');
+    const refusedThenRetried = fake.store.requests.filter((request) => request.path.includes('/interactions/') && request.status === 429);
+    expect(refusedThenRetried.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('never logs the token', () => {
+    expect(logged.join('\n')).not.toContain(fake.token);
+    expect(logged.some((line) => line.startsWith('Discord bot: on'))).toBe(true);
+  });
+});

@@ -1,0 +1,51 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { startShards } from '../../bot/shards.js';
+import { type FakeDiscord, startFakeDiscord } from '../discord/index.js';
+import { temporaryFolder } from '../helpers/paths.js';
+
+let fake: FakeDiscord | undefined;
+let stopShards: (() => void) | undefined;
+
+afterAll(async () => {
+  stopShards?.();
+  await fake?.close();
+});
+
+describe('the sharded bot', () => {
+  it('runs two shard processes through ShardingManager; either answers /compose', async () => {
+    fake = await startFakeDiscord();
+    const world = fake.world;
+    // The shard processes read the same settings from the environment, as in production.
+    Object.assign(process.env, {
+      DISCORD_APP_ID: world.application.id,
+      DISCORD_API: fake.apiBase,
+      DISCORD_GUILD_ID: world.guildId,
+      PARTITA_WORKERS: '1',
+      PARTITA_DATA: temporaryFolder('shards-data'),
+    });
+    const config = {
+      token: fake.token,
+      applicationId: world.application.id,
+      publicUrl: 'http://x',
+      userLimit: 3,
+      userWindowSeconds: 60,
+      idleSeconds: 5,
+    };
+    const manager = await startShards(config, 2, () => {});
+    stopShards = () => {
+      for (const shard of manager.shards.values()) shard.kill();
+    };
+    const current = fake;
+    await current.waitFor(() => current.store.commands.size >= 3 || undefined, 'the commands to be registered', 90_000);
+    const identified = current.store.gatewayOps(2).map((message) => (message as { d?: { shard?: number[] } }).d?.shard);
+    expect(identified).toEqual(
+      expect.arrayContaining([
+        [0, 2],
+        [1, 2],
+      ]),
+    );
+    const sent = current.invokeCommand('compose', { instrument: 'violin', seconds: 5 });
+    const reply = await current.waitForOriginal(sent, (message) => message.message.attachments.length > 0, 90_000);
+    expect([...reply.files.values()].map((file) => file.filename).some((name) => name.endsWith('.mid'))).toBe(true);
+  }, 180_000);
+});
