@@ -10,22 +10,9 @@ const VIOLIN_PROGRAM = 40;
 
 describe('partita generate', () => {
   it('writes a violin MIDI with one named track, the violin program and the tempo asked for', () => {
+    const violin = ['generate', '--instrument', 'violin', '--composer', 'bach', '--seconds', '15', '--tempo', '120', '--seed', '4'];
     const out = join(temporaryFolder('generate-mid'), 'violin.mid');
-    const run = runCli([
-      'generate',
-      '--instrument',
-      'violin',
-      '--composer',
-      'bach',
-      '--seconds',
-      '15',
-      '--tempo',
-      '120',
-      '--seed',
-      '4',
-      '--out',
-      out,
-    ]);
+    const run = runCli([...violin, '--out', out]);
     expect(run.status, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout) as { seed: number; seconds: number; notes: number };
     expect(summary.seed).toBe(4);
@@ -34,21 +21,7 @@ describe('partita generate', () => {
     expect(midi.notes.length).toBe(summary.notes);
     expect(new Set(midi.notes.map((note) => note.program))).toEqual(new Set([VIOLIN_PROGRAM]));
     const again = join(temporaryFolder('generate-again'), 'violin.mid');
-    runCli([
-      'generate',
-      '--instrument',
-      'violin',
-      '--composer',
-      'bach',
-      '--seconds',
-      '15',
-      '--tempo',
-      '120',
-      '--seed',
-      '4',
-      '--out',
-      again,
-    ]);
+    runCli([...violin, '--out', again]);
     expect(readFileSync(again).equals(readFileSync(out))).toBe(true);
   });
 
