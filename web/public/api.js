@@ -69,8 +69,9 @@ export function createPiece(fields, primer) {
  * @typedef {{instruments: string[], tempo: number, seconds: number, seed: number, composer?: string}} Header
  * @typedef {{
  *   header: (header: Header) => void,
+ *   status: (status: 'queued' | 'composing' | 'rendering') => void,
  *   notes: (notes: Note[]) => void,
- *   done: (done: {files?: Record<string, string>}) => void,
+ *   done: (done: {files: Record<string, string>}) => void,
  *   failed: (message: string) => void,
  * }} PieceHandlers
  */
@@ -94,6 +95,7 @@ export function followPiece(id, handlers) {
   // A dropped connection reconnects and the server replays from the header, which resets the
   // roll; so a reconnect never draws a note twice.
   on('header', handlers.header);
+  on('status', (data) => handlers.status(data.status));
   on('notes', handlers.notes);
   on('done', (data) => {
     finish();

@@ -10,16 +10,11 @@ const MAX_SEED = 2 ** 31 - 1;
  * @typedef {{
  *   instruments: InstrumentOption[],
  *   ensembles: EnsembleOption[],
- *   composers: (string | {name: string, label?: string})[],
+ *   composers: {name: string, label: string}[],
  *   limits?: {minSeconds?: number, maxSeconds?: number, maxPrimerBytes?: number},
  *   defaults?: {instrument?: string, seconds?: number, temperature?: number},
  * }} Options
  */
-
-/** @param {string} name */
-function capitalised(name) {
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
 
 /** @param {string} value @param {string} label */
 function option(value, label) {
@@ -40,18 +35,6 @@ function group(label, options) {
 /** @param {number} bytes */
 function formatBytes(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MB` : `${Math.round(bytes / 1024)} KB`;
-}
-
-/**
- * Composers with a label each, whether the server lists names or objects.
- * @param {Options} options
- */
-export function composerChoices(options) {
-  return options.composers.map((composer) =>
-    typeof composer === 'string'
-      ? { name: composer, label: capitalised(composer) }
-      : { name: composer.name, label: composer.label ?? capitalised(composer.name) },
-  );
 }
 
 export class ComposeForm {
@@ -84,7 +67,7 @@ export class ComposeForm {
     this.instrument.replaceChildren(
       group(
         'Instruments',
-        options.instruments.map((spec) => option(spec.name, spec.label ?? capitalised(spec.name))),
+        options.instruments.map((spec) => option(spec.name, spec.label)),
       ),
       group(
         'Ensembles',
@@ -92,7 +75,7 @@ export class ComposeForm {
       ),
     );
     this.instrument.value = options.defaults?.instrument ?? 'piano';
-    this.composer.append(...composerChoices(options).map((composer) => option(composer.name, composer.label)));
+    this.composer.append(...options.composers.map((composer) => option(composer.name, composer.label)));
     const limits = options.limits ?? {};
     if (limits.minSeconds) this.seconds.min = String(limits.minSeconds);
     if (limits.maxSeconds) this.seconds.max = String(limits.maxSeconds);
@@ -103,6 +86,21 @@ export class ComposeForm {
     this.form
       .querySelector('label[for="primer"]')
       ?.replaceChildren(`Continue a MIDI file (optional, up to ${formatBytes(this.maxPrimerBytes)})`);
+  }
+
+  /**
+   * Shows an opened piece's settings, so writing it again or a variation of it is one change away.
+   * @param {{instrument: string, composer?: string, seconds: number, tempo?: number, temperature: number}} request
+   * @param {number} seed
+   */
+  show(request, seed) {
+    this.instrument.value = request.instrument;
+    this.composer.value = request.composer ?? '';
+    this.seconds.value = String(request.seconds);
+    this.tempo.value = request.tempo ? String(request.tempo) : '';
+    this.temperature.value = String(request.temperature);
+    this.temperature.dispatchEvent(new Event('input'));
+    this.seed.value = String(seed);
   }
 
   /**

@@ -1,8 +1,6 @@
 // The history list: older pieces to open (their notes replay on the roll, their audio plays from
 // the finished file) or download, newest first as the server lists them.
 
-import { pieceUrl } from './api.js';
-
 /**
  * @typedef {{
  *   id: string,
@@ -13,25 +11,27 @@ import { pieceUrl } from './api.js';
  *   seconds: number,
  *   seed: number,
  *   request: {instrument: string, composer?: string},
+ *   files?: Record<string, string>,
  * }} PieceSummary
  */
 
-export const DOWNLOADS = [
-  { extension: 'mid', label: 'MIDI' },
-  { extension: 'wav', label: 'WAV' },
-  { extension: 'ogg', label: 'OGG' },
-  { extension: 'mp3', label: 'MP3' },
+const DOWNLOADS = [
+  { kind: 'mid', label: 'MIDI' },
+  { kind: 'wav', label: 'WAV' },
+  { kind: 'ogg', label: 'OGG' },
+  { kind: 'mp3', label: 'MP3' },
 ];
 
 /**
- * Links that save a piece's files; the names carry the piece's id so downloads do not collide.
- * @param {string} id
+ * Links that save a finished piece's files, at the addresses the server gives; the server names
+ * the saved files (Content-Disposition), so the download attribute stays empty.
+ * @param {Record<string, string>} files
  */
-export function downloadLinks(id) {
-  return DOWNLOADS.map(({ extension, label }) => {
+export function downloadLinks(files) {
+  return DOWNLOADS.filter(({ kind }) => files[kind]).map(({ kind, label }) => {
     const link = document.createElement('a');
-    link.href = pieceUrl(id, `.${extension}`);
-    link.download = `partita-${id}.${extension}`;
+    link.href = files[kind] ?? '';
+    link.download = '';
     link.textContent = label;
     link.className = 'download';
     link.setAttribute('aria-label', `Download ${label}`);
@@ -93,10 +93,10 @@ export class HistoryList {
     meta.className = 'meta';
     meta.textContent = [when(piece.createdAt), piece.status === 'failed' ? `failed: ${piece.error ?? ''}` : piece.status].join(' · ');
     item.append(link, meta);
-    if (piece.status === 'done') {
+    if (piece.files) {
       const downloads = document.createElement('span');
       downloads.className = 'downloads';
-      downloads.append(...downloadLinks(piece.id));
+      downloads.append(...downloadLinks(piece.files));
       item.append(downloads);
     }
     return item;

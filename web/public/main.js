@@ -2,7 +2,7 @@
 // element plays it, and the address bar (/pieces/{id}) says which piece is on the stage.
 
 import { ApiError, createPiece, followPiece, getOptions, getPiece, listPieces, pieceUrl } from './api.js';
-import { ComposeForm, composerChoices } from './form.js';
+import { ComposeForm } from './form.js';
 import { downloadLinks, HistoryList } from './history.js';
 import { PianoRoll } from './pianoRoll.js';
 import { Player } from './player.js';
@@ -29,7 +29,7 @@ const labelOf = (name) => labels.get(name) ?? name;
 
 const state = {
   id: '',
-  /** @type {'loading' | 'idle' | 'sending' | 'opening' | 'writing' | 'done' | 'failed'} */
+  /** @type {'loading' | 'idle' | 'sending' | 'opening' | 'queued' | 'writing' | 'done' | 'failed'} */
   phase: 'loading',
   notes: 0,
   /** @type {'playing' | 'stopped' | 'blocked' | 'error'} */
@@ -43,6 +43,7 @@ function renderStatus() {
     idle: 'Ready: pick the music and press Generate.',
     sending: 'Sending…',
     opening: 'Opening…',
+    queued: 'queued: waiting for a free composer…',
     writing: `writing… ${state.notes} notes`,
     done: `done · ${state.notes} notes`,
     failed: 'failed',
@@ -70,7 +71,9 @@ const player = new Player(
     tick: (seconds) => roll.setPlayhead(seconds),
     change: (playback) => {
       state.playback = playback;
-      if (playback === 'error') showError('The audio could not be played. The downloads below still work once the piece is done.');
+      // A failed piece has no audio, and its own message says why.
+      if (playback === 'error' && state.phase !== 'failed')
+        showError('The audio could not be played. The downloads below still work once the piece is done.');
       renderStatus();
     },
   },
@@ -85,7 +88,7 @@ const historyList = new HistoryList(element('history-list'), labelOf, (id) => {
 async function refreshHistory() {
   try {
     const listed = await listPieces();
-    historyList.render(Array.isArray(listed) ? listed : listed.pieces, state.id);
+    historyList.render(listed.pieces, state.id);
   } catch (error) {
     showError(error);
   }
@@ -131,9 +134,13 @@ function openPiece(id, how) {
       state.notes += notes.length;
       renderStatus();
     },
-    done: () => {
+    status: (status) => {
+      if (state.phase === 'writing' || state.phase === 'queued') state.phase = status === 'queued' ? 'queued' : 'writing';
+      renderStatus();
+    },
+    done: (done) => {
       state.phase = 'done';
-      downloads.replaceChildren(...downloadLinks(id));
+      downloads.replaceChildren(...downloadLinks(done.files));
       downloads.hidden = false;
       if (how.live) player.preferNext(audioFileUrl(id));
       renderStatus();
@@ -150,9 +157,10 @@ function openPiece(id, how) {
   if (!how.live) {
     getPiece(id)
       .then((piece) => {
-        const writing = piece.status !== 'done' && piece.status !== 'failed' && piece.status !== 'cancelled';
-        if (state.id !== id || piece.status === 'failed') return;
-        player.load(writing ? pieceUrl(id, '/live.webm') : audioFileUrl(id), how.autoplay);
+        if (state.id !== id) return;
+        composeForm.show(piece.request, piece.seed);
+        if (piece.status === 'done') player.load(audioFileUrl(id), how.autoplay);
+        else if (piece.status !== 'failed' && piece.status !== 'cancelled') player.load(pieceUrl(id, '/live.webm'), how.autoplay);
       })
       .catch((error) => {
         if (state.id !== id) return;
@@ -220,7 +228,7 @@ async function start() {
       labels.set(spec.name, spec.label);
     }
     for (const ensemble of options.ensembles) labels.set(ensemble.name, ensemble.label);
-    for (const composer of composerChoices(options)) labels.set(composer.name, composer.label);
+    for (const composer of options.composers) labels.set(composer.name, composer.label);
     composeForm.fill(options);
   } catch (error) {
     showError(error);
