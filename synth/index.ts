@@ -1,0 +1,10 @@
+/** synth/: notes to 48 kHz stereo PCM through FluidSynth on WebAssembly, and PCM to WAV, Ogg/Opus and MP3. */
+export { benchmarkSynthesis, type SynthesisBenchmark, type SynthesisBenchmarkOptions } from './benchmark.js';
+export { type CompressedFormat, encodeFileWithFfmpeg, encodeWithFfmpeg, FfmpegMissingError } from './ffmpeg.js';
+export { DEFAULT_SOUNDFONT } from './fluid.js';
+export { notesToMidi, readMidiNotes } from './midiFile.js';
+export { AUDIO_FORMATS, type AudioFormat, encodeAudio, formatForPath, writeAudioFile } from './output.js';
+export { CHANNELS, concatPcm, FRAME_QUANTUM, pcmSeconds, SAMPLE_RATE } from './pcm.js';
+export type { PieceAudioHeader, RenderOptions } from './render.js';
+export { loadSynth, type NoteSource, type Synth, type SynthOptions } from './synth.js';
+export { encodeWav, wavHeader } from './wav.js';
