@@ -147,6 +147,8 @@ function openPiece(id, how) {
       refreshHistory();
     },
     failed: (message) => {
+      // An unknown piece fails twice (events and metadata); the metadata's 404 says it better.
+      if (state.phase === 'failed') return;
       state.phase = 'failed';
       showError(message);
       renderStatus();
