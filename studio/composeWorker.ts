@@ -9,7 +9,7 @@ import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { composePlanned } from '../model/compose/compose.js';
-import { type ComposerModel, loadComposerModel } from '../model/compose/composerModel.js';
+import { borrowStepper, type ComposerModel, loadComposerModel, returnStepper } from '../model/compose/composerModel.js';
 import type { ComposedNote } from '../model/compose/note.js';
 import { composedToMidi } from '../model/compose/toMidi.js';
 import { loadSynth, type Synth, writeAudioFile } from '../synth/index.js';
@@ -133,7 +133,7 @@ async function start(model: ComposerModel, synth: Synth, message: StartMessage):
  * which takes seconds (every SoundFont sample is decoded): empty renders, all at once, make every
  * instance now so that no piece waits for one.
  */
-async function warmUp(synth: Synth, renders: number): Promise<void> {
+async function warmUpSynth(synth: Synth, renders: number): Promise<void> {
   const drain = async (): Promise<void> => {
     for await (const _ of synth.render([], { instruments: ['piano'] }, { tailSeconds: 0 })) {
       // Only the instance matters.
@@ -142,12 +142,19 @@ async function warmUp(synth: Synth, renders: number): Promise<void> {
   await Promise.all(Array.from({ length: renders }, drain));
 }
 
+/** A stepper costs ~25 ms to make (a fresh WebAssembly memory): make one per piece slot now, not on a piece's first note. */
+function warmUpSteppers(model: ComposerModel, pieces: number): void {
+  const steppers = Array.from({ length: pieces }, () => borrowStepper(model));
+  for (const stepper of steppers) returnStepper(model, stepper);
+}
+
 async function main(): Promise<void> {
   const [model, synth] = await Promise.all([
     loadComposerModel(data.modelPath),
     loadSynth({ maxConcurrentRenders: data.rendersAtOnce, soundFontPath: data.soundFontPath }),
   ]);
-  await warmUp(synth, data.rendersAtOnce);
+  await warmUpSynth(synth, data.rendersAtOnce);
+  warmUpSteppers(model, data.piecesAtOnce);
   const pieces = new Set<Promise<void>>();
   port?.on('message', (message: ToWorker) => {
     if (message.type === 'start') {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context, MiddlewareHandler } from 'hono';
 import { jsonError } from '../errors.js';
+import { pieceIdSchema } from '../schemas.js';
 
 const PAGE_MISSING = 'the web page is not installed here (web/public/index.html is missing)';
 
@@ -11,6 +12,8 @@ const PAGE_MISSING = 'the web page is not installed here (web/public/index.html 
 export function pageHandler(publicFolder: string) {
   const index = join(publicFolder, 'index.html');
   return async (c: Context) => {
+    const id = c.req.param('id');
+    if (id !== undefined && !pieceIdSchema.safeParse(id).success) return jsonError(c, 404, 'no piece with this id');
     if (!existsSync(index)) return jsonError(c, 404, PAGE_MISSING);
     return c.html(await readFile(index, 'utf8'), 200, { 'Cache-Control': 'no-cache' });
   };
