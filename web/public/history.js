@@ -8,8 +8,8 @@
  *   status: string,
  *   error?: string,
  *   noteCount?: number,
- *   seconds: number,
  *   seed: number,
+ *   header: {seconds: number},
  *   request: {instrument: string, composer?: string},
  *   files?: Record<string, string>,
  * }} PieceSummary
@@ -48,7 +48,7 @@ function when(iso) {
 /** @param {PieceSummary} piece @param {(name: string) => string} labelOf */
 function describePiece(piece, labelOf) {
   const composer = piece.request.composer ? `after ${labelOf(piece.request.composer)}` : 'any style';
-  return `${labelOf(piece.request.instrument)}, ${composer}, ${Math.round(piece.seconds)} s, seed ${piece.seed}`;
+  return `${labelOf(piece.request.instrument)}, ${composer}, ${Math.round(piece.header.seconds)} s, seed ${piece.seed}`;
 }
 
 export class HistoryList {

@@ -20,6 +20,7 @@ export class Player {
     this.listeners = listeners;
     /** The finished file to play from the start next time, once the live stream has served. */
     this.nextSource = '';
+    this.following = false;
     button.addEventListener('click', () => (this.playing ? this.stop() : this.play()));
     audio.addEventListener('playing', () => {
       this.render();
@@ -86,10 +87,14 @@ export class Player {
 
   /** Drives the playhead from the audio clock, once per frame while sound plays. */
   follow() {
+    // 'playing' fires again after every stall: one loop is enough.
+    if (this.following) return;
+    this.following = true;
     const step = () => {
       this.listeners.tick(this.audio.currentTime);
       this.clock.textContent = formatTime(this.audio.currentTime);
       if (this.playing) requestAnimationFrame(step);
+      else this.following = false;
     };
     requestAnimationFrame(step);
   }
