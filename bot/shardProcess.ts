@@ -14,7 +14,7 @@ const config = botConfigFromEnvironment();
 if (!config) throw new Error('a bot shard needs DISCORD_TOKEN');
 const studio = await createStudio({
   modelPath: process.env.PARTITA_MODEL ?? SHIPPED_MUSICNET_MODEL,
-  dataFolder: process.env.PARTITA_DATA ?? '.partita/app',
+  dataFolder: process.env.PARTITA_APP_DATA ?? '.partita/app',
 });
 const bot = await startBot(config, studio, log);
 const shutdown = async () => {

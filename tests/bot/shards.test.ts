@@ -5,9 +5,11 @@ import { temporaryFolder } from '../helpers/paths.js';
 
 let fake: FakeDiscord | undefined;
 let stopShards: (() => void) | undefined;
+const environmentBefore = { ...process.env };
 
 afterAll(async () => {
   stopShards?.();
+  process.env = environmentBefore;
   await fake?.close();
 });
 
@@ -21,7 +23,7 @@ describe('the sharded bot', () => {
       DISCORD_API: fake.apiBase,
       DISCORD_GUILD_ID: world.guildId,
       PARTITA_WORKERS: '1',
-      PARTITA_DATA: temporaryFolder('shards-data'),
+      PARTITA_APP_DATA: temporaryFolder('shards-data'),
     });
     const config = {
       token: fake.token,
