@@ -50,8 +50,16 @@ export function liveWebm(pcm: AsyncIterableIterator<Int16Array>, ffmpeg = 'ffmpe
   })().catch(stop);
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      child.stdout.on('data', (data: Buffer) => controller.enqueue(new Uint8Array(data)));
-      child.stdout.on('end', () => controller.close());
+      // After the client left (cancel) the controller is closed: ffmpeg's last bytes go nowhere.
+      // Enqueueing then would throw outside any handler and take the whole server down.
+      child.stdout.on('data', (data: Buffer) => {
+        if (!stopped) controller.enqueue(new Uint8Array(data));
+      });
+      child.stdout.on('end', () => {
+        if (stopped) return;
+        stopped = true;
+        controller.close();
+      });
     },
     cancel: stop,
   });
