@@ -47,10 +47,10 @@ export function planPiece(request: ComposeRequest): PiecePlan {
   const tempo = request.tempo ?? primerReading?.tempo ?? DEFAULT_TEMPO;
   const timeSignature = primerReading?.timeSignature ?? DEFAULT_TIME_SIGNATURE;
   const ending = planEnding(request.seconds, tempo, timeSignature);
-  // The primer may take all but the last two bars: the model always writes the ending.
-  const primer = primerReading
-    ? fitPrimer(primerReading.notes, instrumentation.instruments, Math.max(ending.barSteps, ending.finalBarStep - ending.barSteps))
-    : [];
+  // The primer takes at most the first half of the piece (whole bars): at least half of what the
+  // person asked for is new music, and the model always writes the ending.
+  const halfInBars = Math.floor(ending.endStep / 2 / ending.barSteps) * ending.barSteps;
+  const primer = primerReading ? fitPrimer(primerReading.notes, instrumentation.instruments, Math.max(ending.barSteps, halfInBars)) : [];
   const header: PieceHeader = {
     instruments: instrumentation.instruments,
     composer: request.composer,

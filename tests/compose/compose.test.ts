@@ -102,6 +102,8 @@ describe('compose', () => {
     expect(fromPrimer.length).toBe(plan.primer.length);
     expect(notes.slice(0, fromPrimer.length).every((note) => note.primer)).toBe(true);
     expect(written.length).toBeGreaterThan(0);
+    // At least half of the piece is new music.
+    for (const note of fromPrimer) expect(note.startSeconds + note.durationSeconds).toBeLessThanOrEqual(plan.header.seconds / 2 + 1e-6);
     expect((written[0] as ComposedNote).startSeconds).toBeGreaterThanOrEqual((fromPrimer.at(-1) as ComposedNote).startSeconds);
     for (const note of notes) {
       expect(['violin', 'piano']).toContain(note.instrument);
