@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { composePlanned, planPiece } from '../../model/compose/compose.js';
 import { loadComposerModel } from '../../model/compose/composerModel.js';
 import type { ComposedNote } from '../../model/compose/note.js';
+import { pianoRollSvg } from '../../model/compose/pianoRollSvg.js';
 import { MAX_PRIMER_BYTES, parseComposeRequest } from '../../model/compose/request.js';
 import { composedToMidi } from '../../model/compose/toMidi.js';
 import { loadSynth } from '../../synth/index.js';
@@ -11,8 +12,8 @@ import { SHIPPED_MUSICNET_MODEL } from '../shippedModels.js';
 import { UsageError } from '../usageError.js';
 
 export const GENERATE_USAGE =
-  'partita generate [--checkpoint DIR] --instrument NAME [--composer NAME] [--seconds S] [--tempo BPM] [--temperature T] [--top-p P] [--seed N] [--primer FILE.mid] --out FILE.(mid|wav|ogg|mp3)';
-const OUTPUT_EXTENSIONS = ['.mid', '.midi', '.wav', '.ogg', '.mp3'];
+  'partita generate [--checkpoint DIR] --instrument NAME [--composer NAME] [--seconds S] [--tempo BPM] [--temperature T] [--top-p P] [--seed N] [--primer FILE.mid] --out FILE.(mid|wav|ogg|mp3|svg)';
+const OUTPUT_EXTENSIONS = ['.mid', '.midi', '.wav', '.ogg', '.mp3', '.svg'];
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -53,7 +54,8 @@ export async function runGenerate(argv: string[]): Promise<void> {
   if (!values.instrument) throw new UsageError(`--instrument is required: ${GENERATE_USAGE}`);
   if (!values.out) throw new UsageError(`--out is required: ${GENERATE_USAGE}`);
   const extension = extname(values.out).toLowerCase();
-  if (!OUTPUT_EXTENSIONS.includes(extension)) throw new UsageError(`--out must end in .mid, .wav, .ogg or .mp3, got '${values.out}'`);
+  if (!OUTPUT_EXTENSIONS.includes(extension))
+    throw new UsageError(`--out must end in .mid, .wav, .ogg, .mp3 or .svg (a piano roll), got '${values.out}'`);
   let request: ReturnType<typeof parseComposeRequest>;
   try {
     request = parseComposeRequest({
@@ -81,8 +83,11 @@ export async function runGenerate(argv: string[]): Promise<void> {
   const notes: ComposedNote[] = [];
   for await (const note of composePlanned(model, plan)) notes.push(note);
   const composeSeconds = (performance.now() - started) / 1000;
+  const title = `partita: ${values.instrument}${plan.header.composer ? ` after ${plan.header.composer}` : ''}, seed ${plan.header.seed}`;
   if (extension === '.mid' || extension === '.midi') {
-    writeFileSync(values.out, composedToMidi(plan.header, notes, `partita: ${values.instrument}`));
+    writeFileSync(values.out, composedToMidi(plan.header, notes, title));
+  } else if (extension === '.svg') {
+    writeFileSync(values.out, pianoRollSvg(plan.header, notes, title));
   } else {
     const synth = await loadSynth();
     try {

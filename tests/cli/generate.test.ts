@@ -41,6 +41,16 @@ describe('partita generate', () => {
     },
   );
 
+  it('draws a piano roll as SVG, one rectangle per note', () => {
+    const out = join(temporaryFolder('generate-svg'), 'roll.svg');
+    const run = runCli(['generate', '--instrument', 'piano-trio', '--seconds', '10', '--seed', '1', '--out', out]);
+    expect(run.status, run.stderr).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    const noteRects = svg.split('\n').filter((line) => line.startsWith('<rect') && line.includes('fill-opacity'));
+    expect(noteRects.length).toBe((JSON.parse(run.stdout) as { notes: number }).notes);
+  });
+
   it('continues a primer MIDI file', () => {
     const out = join(temporaryFolder('generate-primer'), 'continued.mid');
     const primer = join(MUSICNET_MIDIS, 'Beethoven', '2368_qt12_4.mid');
