@@ -11,6 +11,7 @@ import { loadCheckpoint } from '../../model/checkpoint.js';
 import { composePlanned, planPiece } from '../../model/compose/compose.js';
 import { loadComposerModel } from '../../model/compose/composerModel.js';
 import type { ComposedNote } from '../../model/compose/note.js';
+import { DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../../model/compose/request.js';
 import { buildSeedModel, loadSeedParams } from '../../model/seed/seedModel.js';
 import { benchmarkSynthesis } from '../../synth/index.js';
 import { SHIPPED_MUSICNET_MODEL, SHIPPED_SEED_MODEL } from '../shippedModels.js';
@@ -57,7 +58,7 @@ export async function runSpeedBenchmark(options: { checkpoint?: string; seedChec
   loadSeedParams(seedModel, loaded.params);
   // The seed model continues real-sounding music: the first 25 notes of one of ours.
   const primerPiece = await collect(
-    composePlanned(model, planPiece({ instrument: 'violin', seconds: 30, seed: 1, temperature: 1, topP: 0.95 })),
+    composePlanned(model, planPiece({ instrument: 'violin', seconds: 30, seed: 1, temperature: DEFAULT_TEMPERATURE, topP: DEFAULT_TOP_P })),
   );
   const primer = seedPrimerFrom(primerPiece, shape.windowNotes);
   timeSeedStyle(seedModel, shape, primer, 3, 0);
@@ -66,7 +67,10 @@ export async function runSpeedBenchmark(options: { checkpoint?: string; seedChec
   log(`seed style: ${seed.notes_per_second.toFixed(1)} notes/s`);
 
   const quartet = await collect(
-    composePlanned(model, planPiece({ instrument: 'string-quartet', seconds: 60, seed: 1, temperature: 1, topP: 0.95 })),
+    composePlanned(
+      model,
+      planPiece({ instrument: 'string-quartet', seconds: 60, seed: 1, temperature: DEFAULT_TEMPERATURE, topP: DEFAULT_TOP_P }),
+    ),
   );
   const synthesis = await benchmarkSynthesis(quartet, { seconds: 60 });
   log(

@@ -54,7 +54,7 @@ export async function runEval(argv: string[]): Promise<void> {
   } else {
     process.stderr.write(`no seed model at ${seedFolder}: the seed baseline's figures are left out\n`);
   }
-  const result = evaluateScores(dataset, lstm, seed, {
+  const result = await evaluateScores(dataset, lstm, seed, {
     split,
     samples,
     pieceLimit,

@@ -3,6 +3,7 @@ import { median } from '../arrays.js';
 import { composePlanned, planPiece } from '../compose/compose.js';
 import type { ComposerModel } from '../compose/composerModel.js';
 import type { ComposedNote } from '../compose/note.js';
+import { DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../compose/request.js';
 import { seededRandom } from '../lstm/params.js';
 import { type SeedNote, seedGenerate } from '../seed/seedGenerate.js';
 import type { SeedNetwork } from '../seed/seedModel.js';
@@ -47,7 +48,7 @@ function summarize(notes: number, musicSeconds: number, computeSeconds: number, 
 /** One piece through compose(), timed from the call (the model already loaded, as in the app). */
 export async function timeCompose(model: ComposerModel, instrument: string, seconds: number, seed: number): Promise<GenerationRun> {
   const started = performance.now();
-  const plan = planPiece({ instrument, seconds, seed, temperature: 1, topP: 0.95 });
+  const plan = planPiece({ instrument, seconds, seed, temperature: DEFAULT_TEMPERATURE, topP: DEFAULT_TOP_P });
   let firstNoteMs = Number.NaN;
   let count = 0;
   let last: ComposedNote | undefined;

@@ -7,9 +7,9 @@ import { ignoreProgress, type ProgressCallback } from '../progress.js';
 import type { SeedNetwork } from '../seed/seedModel.js';
 import { codedData } from '../train/dataForTraining.js';
 import { FieldBigram } from './bigram.js';
-import { preparedPieceNotes, sampleLstmPiece, sampleSeedPiece } from './generatedPieces.js';
+import { composeLikePiece, preparedPieceNotes, sampleLstmPiece, sampleSeedPiece } from './generatedPieces.js';
 import { sequenceLikelihood } from './likelihood.js';
-import { compareSets, pieceFeatures } from './musicStats.js';
+import { compareSets, type PieceFeatures, pieceFeatures } from './musicStats.js';
 import { seedPitchFigures } from './seedLikelihood.js';
 
 export interface EvaluateOptions {
@@ -29,7 +29,7 @@ export interface EvaluateOptions {
  * figure for a field bigram, the seed baseline's pitch bits, and the Yang & Lerch overlapping
  * areas of generated against real pieces for both models.
  */
-export function evaluateScores(
+export async function evaluateScores(
   dataset: Extract<PreparedDataset, { kind: 'musicnet' | 'midi' }>,
   lstm: ComposerModel,
   seed: { model: tf.LayersModel; shape: SeedNetwork } | undefined,
@@ -49,10 +49,18 @@ export function evaluateScores(
   const models = splitPieces.filter((piece) => piece.eventCount > options.eventsPerSample).slice(0, options.samples);
   const real = models.map((piece) => pieceFeatures(preparedPieceNotes(piece, dataset.events, options.eventsPerSample)));
   const ours = models.map((piece, index) => pieceFeatures(sampleLstmPiece(lstm, piece, options.eventsPerSample, index + 1)));
+  // The same model through compose(), rules and all: what a user hears.
+  const composed: PieceFeatures[] = [];
+  for (const [index, piece] of models.entries()) {
+    const sample = preparedPieceNotes(piece, dataset.events, options.eventsPerSample);
+    const seconds = Math.max(...sample.map((note) => note.start + note.duration));
+    composed.push(pieceFeatures(await composeLikePiece(lstm, piece, seconds, index + 1)));
+  }
   const musicalStatistics: Record<string, unknown> = {
     samples: models.length,
     events_per_sample: options.eventsPerSample,
     lstm: compareSets(real, ours),
+    compose: compareSets(real, composed),
   };
   let seedFigures: Record<string, unknown> | undefined;
   if (seed) {

@@ -1,12 +1,16 @@
 import type * as tf from '@tensorflow/tfjs';
 import { scoreConditions, scoreGrammarRule } from '../codecs/scoreCodec.js';
+import { composePlanned, type PiecePlan } from '../compose/compose.js';
 import { borrowStepper, type ComposerModel, returnStepper } from '../compose/composerModel.js';
+import { planEnding } from '../compose/constraints.js';
+import type { PieceHeader } from '../compose/note.js';
+import { DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { EVENT_WIDTH, eventsToGrid, FIELD_INSTRUMENT, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import { SEED_WIDTH, type SeedArray } from '../encoding/seedNotes.js';
 import { type FieldRule, sampleEvent } from '../generate/sampleEvents.js';
 import { MASKED_LOGIT } from '../generate/sampling.js';
-import { instrumentIndex } from '../instruments.js';
+import { type InstrumentName, instrumentIndex } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
 import type { PreparedPiece } from '../prepare/encodeScores.js';
 import { seedGenerate } from '../seed/seedGenerate.js';
@@ -78,5 +82,31 @@ export function sampleSeedPiece(
     notes.push({ pitch: note.pitch, start, duration: note.duration });
     if (notes.length >= count) break;
   }
+  return notes;
+}
+
+/**
+ * A piece written the way users get one, through composePlanned() with all of compose's rules,
+ * under a real piece's composer, instruments, tempo and metre, as long as the real sample.
+ */
+export async function composeLikePiece(model: ComposerModel, like: PreparedPiece, seconds: number, seed: number): Promise<TimedNote[]> {
+  const header: PieceHeader = {
+    instruments: like.instruments.filter((name): name is InstrumentName => instrumentIndex(name) !== undefined),
+    composer: like.composer,
+    tempo: like.bpm,
+    timeSignature: like.timeSignature,
+    seed,
+    seconds,
+  };
+  const plan: PiecePlan = {
+    header,
+    primer: [],
+    ending: planEnding(seconds, like.bpm, like.timeSignature),
+    temperature: DEFAULT_TEMPERATURE,
+    topP: DEFAULT_TOP_P,
+  };
+  const notes: TimedNote[] = [];
+  for await (const note of composePlanned(model, plan))
+    notes.push({ pitch: note.pitch, start: note.startSeconds, duration: note.durationSeconds });
   return notes;
 }
