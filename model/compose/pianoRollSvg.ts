@@ -36,7 +36,8 @@ export function pianoRollSvg(header: PieceHeader, notes: readonly ComposedNote[]
   const sy = (pitch: number) => MARGIN.top + (high - pitch) * rowHeight;
   const barSeconds = ((header.timeSignature[0] * 4) / header.timeSignature[1]) * (60 / header.tempo);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="11">`,
+    `<title>Piano roll: ${title}, ${notes.length} notes</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#1f2430"/>`,
     `<text x="${MARGIN.left}" y="18" fill="#e8e8e8" font-size="13">${title}</text>`,
   ];
