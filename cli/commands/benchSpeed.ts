@@ -93,6 +93,10 @@ export async function runSpeedBenchmark(options: { checkpoint?: string; seedChec
       first_note_ms: seed.first_note_ms,
       notes: seed.notes,
     },
+    // The same three figures flat, for readers that look for seed_<figure>.
+    seed_notes_per_second: seed.notes_per_second,
+    seed_realtime_factor: seed.realtime_factor,
+    seed_first_note_ms: seed.first_note_ms,
     ratio_notes_per_second: ratio(lstm.notes_per_second, seed.notes_per_second),
     ratio_realtime_factor: ratio(lstm.realtime_factor, seed.realtime_factor),
     synthesis: { ensemble: 'string-quartet', ...synthesis },

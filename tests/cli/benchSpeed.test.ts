@@ -15,7 +15,10 @@ describe('partita bench speed', () => {
     for (const key of ['notes_per_second', 'realtime_factor', 'first_note_ms', 'ratio_notes_per_second', 'ratio_realtime_factor']) {
       expect(result[key], key).toBeGreaterThan(0);
     }
-    for (const key of ['notes_per_second', 'realtime_factor', 'first_note_ms']) expect(result.seed[key], `seed.${key}`).toBeGreaterThan(0);
+    for (const key of ['notes_per_second', 'realtime_factor', 'first_note_ms']) {
+      expect(result.seed[key], `seed.${key}`).toBeGreaterThan(0);
+      expect(result[`seed_${key}`]).toBe(result.seed[key]);
+    }
     expect(result.threads).toBe(1);
     expect(Object.keys(result.per_instrument)).toContain('string-quartet');
     for (const run of Object.values(result.per_instrument)) {

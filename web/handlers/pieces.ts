@@ -70,6 +70,8 @@ export function findPiece(c: Context, studio: Studio): PieceRecord | Response {
   return studio.get(id.data) ?? jsonError(c, 404, 'no piece with this id');
 }
 
+const SSE_HEARTBEAT_MS = 15_000;
+
 /**
  * Server-Sent Events: everything written so far, then live until `done` or `failed`. A client that
  * disconnects stops listening, which may cancel the piece (the studio's abandonment rule).
@@ -84,10 +86,18 @@ export function pieceEventsHandler(studio: Studio) {
       stream.onAbort(() => {
         void events.return?.();
       });
-      for await (const event of events) {
-        if (stream.aborted) break;
-        const { event: name, data } = eventToSse(piece.id, event);
-        await stream.writeSSE({ event: name, data: JSON.stringify(data) });
+      // A comment line now and then keeps proxies from closing a stream that waits in the queue.
+      const heartbeat = setInterval(() => {
+        if (!stream.aborted) stream.write(': keep-alive\n\n').catch(() => {});
+      }, SSE_HEARTBEAT_MS);
+      try {
+        for await (const event of events) {
+          if (stream.aborted) break;
+          const { event: name, data } = eventToSse(piece.id, event);
+          await stream.writeSSE({ event: name, data: JSON.stringify(data) });
+        }
+      } finally {
+        clearInterval(heartbeat);
       }
     });
   };
