@@ -1,20 +1,6 @@
-import { INSTRUMENT_NAMES, type InstrumentName } from '../instruments.js';
+import { INSTRUMENT_COLORS } from '../instrumentColors.js';
+import { INSTRUMENT_NAMES } from '../instruments.js';
 import type { ComposedNote, PieceHeader } from './note.js';
-
-/** One colour per instrument, the same order as the web player's legend. */
-const COLORS: Readonly<Record<InstrumentName, string>> = {
-  piano: '#4c6ef5',
-  harpsichord: '#7950f2',
-  violin: '#e5484d',
-  viola: '#f0892b',
-  cello: '#2f9e8f',
-  contrabass: '#5c7cfa',
-  horn: '#c98a00',
-  oboe: '#3d9a50',
-  bassoon: '#8d6e63',
-  clarinet: '#d6409f',
-  flute: '#1c7ed6',
-};
 
 const WIDTH = 960;
 const HEIGHT = 360;
@@ -52,13 +38,13 @@ export function pianoRollSvg(header: PieceHeader, notes: readonly ComposedNote[]
     const width = Math.max(1, sx(note.startSeconds + note.durationSeconds) - sx(note.startSeconds));
     const opacity = (0.45 + (0.55 * note.velocity) / 127).toFixed(2);
     parts.push(
-      `<rect x="${sx(note.startSeconds).toFixed(1)}" y="${sy(note.pitch).toFixed(1)}" width="${width.toFixed(1)}" height="${Math.max(1, rowHeight - 0.5).toFixed(1)}" fill="${COLORS[note.instrument]}" fill-opacity="${opacity}"/>`,
+      `<rect x="${sx(note.startSeconds).toFixed(1)}" y="${sy(note.pitch).toFixed(1)}" width="${width.toFixed(1)}" height="${Math.max(1, rowHeight - 0.5).toFixed(1)}" fill="${INSTRUMENT_COLORS[note.instrument]}" fill-opacity="${opacity}"/>`,
     );
   }
   const used = INSTRUMENT_NAMES.filter((name) => header.instruments.includes(name));
   used.forEach((name, index) => {
     const x = MARGIN.left + index * 110;
-    parts.push(`<rect x="${x}" y="${HEIGHT - 22}" width="10" height="10" fill="${COLORS[name]}"/>`);
+    parts.push(`<rect x="${x}" y="${HEIGHT - 22}" width="10" height="10" fill="${INSTRUMENT_COLORS[name]}"/>`);
     parts.push(`<text x="${x + 14}" y="${HEIGHT - 13}" fill="#e8e8e8">${name}</text>`);
   });
   parts.push(`<text x="${WIDTH - MARGIN.right}" y="${HEIGHT - 13}" fill="#9aa0aa" text-anchor="end">${header.seconds.toFixed(0)} s</text>`);

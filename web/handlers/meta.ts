@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { COMPOSERS } from '../../model/codecs/composers.js';
 import { composeRequestSchema, MAX_PRIMER_BYTES, MAX_SECONDS, MIN_SECONDS } from '../../model/compose/request.js';
 import { ENSEMBLES } from '../../model/ensembles.js';
+import { INSTRUMENT_COLORS } from '../../model/instrumentColors.js';
 import { INSTRUMENTS } from '../../model/instruments.js';
 import type { Studio } from '../../studio/index.js';
 
@@ -22,6 +23,7 @@ function options() {
       program: spec.program,
       lowestPitch: spec.lowestPitch,
       highestPitch: spec.highestPitch,
+      color: INSTRUMENT_COLORS[spec.name],
     })),
     ensembles: ENSEMBLES.map((ensemble) => ({ name: ensemble.name, label: ensemble.label, instruments: ensemble.instruments })),
     composers: COMPOSERS.map((name) => ({ name, label: COMPOSER_LABELS[name] ?? capitalised(name) })),

@@ -5,7 +5,7 @@
 const MAX_SEED = 2 ** 31 - 1;
 
 /**
- * @typedef {{name: string, label: string, lowestPitch: number, highestPitch: number}} InstrumentOption
+ * @typedef {{name: string, label: string, lowestPitch: number, highestPitch: number, color: string}} InstrumentOption
  * @typedef {{name: string, label: string, instruments: string[]}} EnsembleOption
  * @typedef {{
  *   instruments: InstrumentOption[],

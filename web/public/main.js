@@ -4,7 +4,7 @@
 import { ApiError, createPiece, followPiece, getOptions, getPiece, listPieces, pieceUrl } from './api.js';
 import { ComposeForm } from './form.js';
 import { downloadLinks, HistoryList } from './history.js';
-import { PianoRoll } from './pianoRoll.js';
+import { PianoRoll, setInstrumentColours } from './pianoRoll.js';
 import { Player } from './player.js';
 
 /** @template {HTMLElement} T @param {string} id @returns {T} */
@@ -225,6 +225,7 @@ window.addEventListener('popstate', route);
 async function start() {
   try {
     const options = await getOptions();
+    setInstrumentColours(options.instruments);
     for (const spec of options.instruments) {
       instrumentSpecs.set(spec.name, spec);
       labels.set(spec.name, spec.label);

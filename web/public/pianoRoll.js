@@ -4,31 +4,25 @@
 // transform, so following the audio clock never repaints the notes.
 
 /** @typedef {import('./api.js').Note} Note */
-/** @typedef {{name: string, label: string, lowestPitch: number, highestPitch: number}} InstrumentSpec */
+/** @typedef {{name: string, label: string, lowestPitch: number, highestPitch: number, color: string}} InstrumentSpec */
 
 // Distinct hues on the dark roll (Tableau 10 plus one), one per instrument of the vocabulary.
-const COLOURS = {
-  piano: '#4e79a7',
-  harpsichord: '#c49a6c',
-  violin: '#e15759',
-  viola: '#f28e2b',
-  cello: '#76b7b2',
-  contrabass: '#59a14f',
-  horn: '#edc948',
-  oboe: '#b07aa1',
-  bassoon: '#ff9da7',
-  clarinet: '#bab0ac',
-  flute: '#17becf',
-};
+/** Instrument colours, from /api/options (one table for the page and the server's SVG rolls). */
+const colours = new Map();
 
 const PIXELS_PER_SECOND = 40;
 // Browsers refuse canvases much wider than this (device pixels); longer pieces get a finer scale.
 const MAX_CANVAS_PIXELS = 32_000;
 const PITCH_MARGIN = 2;
 
+/** @param {{name: string, color?: string}[]} instruments */
+export function setInstrumentColours(instruments) {
+  for (const spec of instruments) if (spec.color) colours.set(spec.name, spec.color);
+}
+
 /** @param {string} instrument */
 export function instrumentColour(instrument) {
-  return COLOURS[/** @type {keyof typeof COLOURS} */ (instrument)] ?? '#cccccc';
+  return colours.get(instrument) ?? '#cccccc';
 }
 
 export class PianoRoll {
