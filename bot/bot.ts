@@ -50,14 +50,17 @@ export async function startBot(config: BotConfig, studio: Studio, log: (line: st
   await client.login(config.token);
   await ready;
   // Commands belong to the application, not to a shard: the first shard (or the only client) registers them.
+  const names = `/${COMMANDS.map((command) => command.data.name).join(', /')}`;
   if (!client.shard || client.shard.ids.includes(0)) {
     const body = COMMANDS.map((command) => command.data);
     if (config.guildId) await client.application?.commands.set(body, config.guildId);
     else await client.application?.commands.set(body);
+    log(
+      `Discord bot: on as ${client.user?.tag ?? 'unknown'}; ${names} registered ${config.guildId ? `in guild ${config.guildId}` : 'globally'}`,
+    );
+  } else {
+    log(`Discord bot: on as ${client.user?.tag ?? 'unknown'} (shard ${client.shard.ids.join(', ')}; shard 0 registers ${names})`);
   }
-  log(
-    `Discord bot: on as ${client.user?.tag ?? 'unknown'}, /${COMMANDS.map((command) => command.data.name).join(', /')} registered ${config.guildId ? `in guild ${config.guildId}` : 'globally'}`,
-  );
   return {
     client,
     async close() {

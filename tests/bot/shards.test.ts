@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 describe('the sharded bot', () => {
-  it('runs two shard processes through ShardingManager; either answers /compose', async () => {
+  it('runs two shard processes through ShardingManager; the shard owning the guild answers /compose', async () => {
     fake = await startFakeDiscord();
     const world = fake.world;
     // The shard processes read the same settings from the environment, as in production.
@@ -49,5 +49,10 @@ describe('the sharded bot', () => {
     const sent = current.invokeCommand('compose', { instrument: 'violin', seconds: 5 });
     const reply = await current.waitForOriginal(sent, (message) => message.message.attachments.length > 0, 90_000);
     expect([...reply.files.values()].map((file) => file.filename).some((name) => name.endsWith('.mid'))).toBe(true);
+    // The guild belongs to one shard ((guild_id >> 22) % 2): only that shard heard and answered it.
+    const callbacks = current.store.requests.filter(
+      (request) => request.method === 'POST' && request.path.includes(`/interactions/${sent.id}/`),
+    );
+    expect(callbacks).toHaveLength(1);
   }, 180_000);
 });

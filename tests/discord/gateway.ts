@@ -42,6 +42,8 @@ interface Session {
   id: string;
   intents: number;
   seq: number;
+  /** [shard id, shard count] from IDENTIFY; the guild's events go only to the shard that owns it. */
+  shard: [number, number];
   /** Every dispatch sent in this session, for replay on RESUME. */
   events: { s: number; t: string; d: unknown }[];
   socket?: WebSocket;
@@ -96,6 +98,8 @@ export class GatewayServer {
     const intent = EVENT_INTENTS[t];
     for (const session of this.sessions.values()) {
       if (intent !== undefined && !(session.intents & intent)) continue;
+      // Every event here concerns the one guild: only its shard hears it, as on Discord.
+      if (!this.ownsGuild(session)) continue;
       this.send(session, t, d);
     }
   }
@@ -181,7 +185,7 @@ export class GatewayServer {
         connection.socket.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
         return undefined;
       case GatewayOpcodes.Identify:
-        return this.identify(connection, payload.d as { token?: string; intents?: number });
+        return this.identify(connection, payload.d as { token?: string; intents?: number; shard?: [number, number] });
       case GatewayOpcodes.Resume:
         return this.resume(connection, payload.d as { token?: string; session_id?: string; seq?: number });
       case GatewayOpcodes.VoiceStateUpdate:
@@ -195,7 +199,13 @@ export class GatewayServer {
     }
   }
 
-  private identify(connection: Connection, d: { token?: string; intents?: number }): Rejection | undefined {
+  /** Discord's rule: a guild belongs to shard (guild_id >> 22) % shard_count. */
+  private ownsGuild(session: Session): boolean {
+    const [id, count] = session.shard;
+    return Number((BigInt(this.world.guildId) >> 22n) % BigInt(count)) === id;
+  }
+
+  private identify(connection: Connection, d: { token?: string; intents?: number; shard?: [number, number] }): Rejection | undefined {
     if (connection.session) return { code: GatewayCloseCodes.AlreadyAuthenticated, reason: 'Already authenticated.' };
     if (d.token !== this.world.token) return { code: GatewayCloseCodes.AuthenticationFailed, reason: 'Authentication failed.' };
     const intents = d.intents ?? -1;
@@ -203,17 +213,19 @@ export class GatewayServer {
     if (intents & PRIVILEGED_INTENTS & ~this.options.privilegedIntents) {
       return { code: GatewayCloseCodes.DisallowedIntents, reason: 'Disallowed intent(s).' };
     }
-    const session: Session = { id: randomBytes(16).toString('hex'), intents, seq: 0, events: [], socket: connection.socket };
+    const shard = d.shard ?? [0, 1];
+    if (!(shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1])) return { code: GatewayCloseCodes.InvalidShard, reason: 'Invalid shard.' };
+    const session: Session = { id: randomBytes(16).toString('hex'), intents, seq: 0, shard, events: [], socket: connection.socket };
     this.sessions.set(session.id, session);
     connection.session = session;
     const { world } = this;
     this.send(session, 'READY', {
       v: 10,
       user: { ...world.bot, verified: true, mfa_enabled: false, email: null },
-      guilds: [{ id: world.guildId, unavailable: true }],
+      guilds: this.ownsGuild(session) ? [{ id: world.guildId, unavailable: true }] : [],
       session_id: session.id,
       resume_gateway_url: this.resumeUrl,
-      shard: [0, 1],
+      shard,
       application: { id: world.application.id, flags: world.application.flags },
       private_channels: [],
       relationships: [],
@@ -225,7 +237,7 @@ export class GatewayServer {
       _trace: ['["fake-gateway",{"micros":0}]'],
     });
     // Guilds listed unavailable in READY arrive as GUILD_CREATE right after, for bots with the Guilds intent.
-    if (intents & GatewayIntentBits.Guilds) this.send(session, 'GUILD_CREATE', world.guildCreate());
+    if (intents & GatewayIntentBits.Guilds && this.ownsGuild(session)) this.send(session, 'GUILD_CREATE', world.guildCreate());
     return undefined;
   }
 
