@@ -1,4 +1,4 @@
-import { INSTRUMENT_NAMES, type InstrumentName } from './instruments.js';
+import { INSTRUMENT_NAMES, type InstrumentName, instrumentLabel } from './instruments.js';
 
 /**
  * What a person can ask for: any one of the eleven instruments, or one of MusicNet's
@@ -35,6 +35,6 @@ export const INSTRUMENTATION_NAMES: readonly string[] = [...INSTRUMENT_NAMES, ..
 export function findInstrumentation(name: string): Instrumentation | undefined {
   const key = name.trim().toLowerCase();
   const single = INSTRUMENT_NAMES.find((instrument) => instrument === key);
-  if (single) return { name: single, label: single[0]?.toUpperCase() + single.slice(1), instruments: [single] };
+  if (single) return { name: single, label: instrumentLabel(single), instruments: [single] };
   return ENSEMBLES.find((ensemble) => ensemble.name === key);
 }

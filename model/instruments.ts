@@ -45,6 +45,11 @@ export const INSTRUMENTS: readonly InstrumentSpec[] = [
 
 export const INSTRUMENT_COUNT = INSTRUMENTS.length;
 
+/** An instrument's name as people read it ("Violin"). */
+export function instrumentLabel(name: InstrumentName): string {
+  return `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
+}
+
 const INDEX_BY_NAME = new Map<string, number>(INSTRUMENTS.map((spec, index) => [spec.name, index]));
 
 export function instrumentIndex(name: string): number | undefined {

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { type ChatInputCommandInteraction, EmbedBuilder, type GuildMember, MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { COMPOSERS } from '../../model/codecs/composers.js';
+import { COMPOSERS, composerLabel } from '../../model/codecs/composers.js';
 import { MAX_SECONDS, MIN_SECONDS } from '../../model/compose/request.js';
 import { ENSEMBLES } from '../../model/ensembles.js';
-import { INSTRUMENTS } from '../../model/instruments.js';
+import { INSTRUMENTS, instrumentLabel } from '../../model/instruments.js';
 import type { PieceRecord } from '../../store/index.js';
 import { isFinalEvent, type Studio } from '../../studio/index.js';
 import type { BotCommand, BotContext } from './command.js';
@@ -11,12 +11,8 @@ import type { BotCommand, BotContext } from './command.js';
 /** Discord refuses attachments above this on servers without boosts. */
 const ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;
 
-function capitalized(name: string): string {
-  return name[0]?.toUpperCase() + name.slice(1);
-}
-
 const INSTRUMENT_CHOICES = [
-  ...INSTRUMENTS.map((spec) => ({ name: capitalized(spec.name), value: spec.name })),
+  ...INSTRUMENTS.map((spec) => ({ name: instrumentLabel(spec.name), value: spec.name })),
   ...ENSEMBLES.map((ensemble) => ({ name: ensemble.label, value: ensemble.name })),
 ];
 
@@ -34,7 +30,7 @@ const data = new SlashCommandBuilder()
     option
       .setName('composer')
       .setDescription("Whose style (MusicNet's ten composers)")
-      .addChoices(...COMPOSERS.map((composer) => ({ name: capitalized(composer), value: composer }))),
+      .addChoices(...COMPOSERS.map((composer) => ({ name: composerLabel(composer), value: composer }))),
   )
   .addIntegerOption((option) =>
     option.setName('seconds').setDescription('How long, in seconds').setMinValue(MIN_SECONDS).setMaxValue(MAX_SECONDS),
@@ -48,8 +44,8 @@ const data = new SlashCommandBuilder()
 
 function describePiece(piece: PieceRecord): string {
   const { header } = piece;
-  const composer = header.composer ? ` in the style of ${capitalized(header.composer)}` : '';
-  return `${header.instruments.map(capitalized).join(', ')}${composer}`;
+  const composer = header.composer ? ` in the style of ${composerLabel(header.composer)}` : '';
+  return `${header.instruments.map(instrumentLabel).join(', ')}${composer}`;
 }
 
 function embedFor(piece: PieceRecord, instrumentLabel: string, publicUrl: string): EmbedBuilder {
@@ -60,7 +56,7 @@ function embedFor(piece: PieceRecord, instrumentLabel: string, publicUrl: string
     .setDescription(`${describePiece(piece)}. [Open it in the web player](${url}).`)
     .addFields(
       { name: 'Instrument', value: instrumentLabel, inline: true },
-      { name: 'Composer', value: piece.header.composer ? capitalized(piece.header.composer) : 'any', inline: true },
+      { name: 'Composer', value: piece.header.composer ? composerLabel(piece.header.composer) : 'any', inline: true },
       { name: 'Length', value: `${Math.round(piece.header.seconds)} s`, inline: true },
       { name: 'Seed', value: String(piece.seed), inline: true },
       { name: 'Notes', value: String(piece.noteCount), inline: true },

@@ -7,7 +7,7 @@ import type { LstmStepper } from '../generate/stepper.js';
 import { INSTRUMENTS } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
 import { borrowStepper, type ComposerModel, returnStepper } from './composerModel.js';
-import { type EndingPlan, pieceRule, planEnding } from './constraints.js';
+import { type EndingPlan, pieceRules, planEnding } from './constraints.js';
 import { ComposeError } from './errors.js';
 import type { ComposedNote, PieceHeader } from './note.js';
 import { fitPrimer, readPrimer } from './primer.js';
@@ -121,12 +121,13 @@ async function* writePiece(
 
   // Notes each instrument has started at `time`: chord sizes are capped per instrument.
   const startedAtTime = new Array<number>(INSTRUMENTS.length).fill(0);
+  const rulesAt = pieceRules(header.instruments, ending, startedAtTime);
   const random = seededRandom(header.seed);
   const sampling = { temperature: plan.temperature, topP: plan.topP, random };
   let sliceStarted = performance.now();
   while (!options.signal?.aborted) {
     stepper.advance(previous, conditions);
-    const rule = pieceRule(header.instruments, ending, time, startedAtTime);
+    const rule = rulesAt(time);
     const event = sampleEvent(stepper, previous, sampling, (field, chosen, logits, before) => {
       scoreGrammarRule(field, chosen, logits, before);
       rule(field, chosen, logits, before);

@@ -61,22 +61,21 @@ function maskOutside(logits: Float32Array, lowest: number, highest: number): voi
 }
 
 /**
- * The piece's rules for the next event, as sampling masks (so a forbidden note is never drawn,
- * rather than drawn and deleted):
+ * A piece's rules, built once per piece; given the time, the sampling masks for the next event
+ * (so a forbidden note is never drawn, rather than drawn and deleted):
  * - only the chosen instruments play, each inside its range and chord size (MAX_NOTES_PER_ONSET);
  * - onsets keep to a notated grid (see onNotatedGrid);
  * - nothing starts after the final bar line, and every note ends by the piece's end;
  * - the final bar is one chord, every note of it held to the end; a later onset ends the piece.
- * `time` is the onset of the previous event; `startedAtTime[i]` counts instrument i's notes there.
+ * Called with `time`, the onset of the previous event; `startedAtTime[i]` counts instrument i's notes there.
  */
-export function pieceRule(
+export function pieceRules(
   instruments: readonly InstrumentName[],
   ending: EndingPlan,
-  time: number,
   startedAtTime: readonly number[],
-): FieldRule {
+): (time: number) => FieldRule {
   const chosen = new Set(instruments.map((name) => instrumentIndex(name) as number));
-  return (field, chosenValues, logits) => {
+  return (time) => (field, chosenValues, logits) => {
     if (field === FIELD_SHIFT) {
       // In the final chord any later onset means "the piece is over": leave the choice to the model.
       if (time >= ending.finalBarStep) return;

@@ -47,13 +47,13 @@ export async function evaluateScores(
 
   // The statistics need several pieces whatever --pieces says: they come from the whole split.
   const models = splitPieces.filter((piece) => piece.eventCount > options.eventsPerSample).slice(0, options.samples);
-  const real = models.map((piece) => pieceFeatures(preparedPieceNotes(piece, dataset.events, options.eventsPerSample)));
+  const realSamples = models.map((piece) => preparedPieceNotes(piece, dataset.events, options.eventsPerSample));
+  const real = realSamples.map((notes) => pieceFeatures(notes));
   const ours = models.map((piece, index) => pieceFeatures(sampleLstmPiece(lstm, piece, options.eventsPerSample, index + 1)));
   // The same model through compose(), rules and all: what a user hears.
   const composed: PieceFeatures[] = [];
   for (const [index, piece] of models.entries()) {
-    const sample = preparedPieceNotes(piece, dataset.events, options.eventsPerSample);
-    const seconds = Math.max(...sample.map((note) => note.start + note.duration));
+    const seconds = Math.max(...(realSamples[index] ?? []).map((note) => note.start + note.duration));
     composed.push(pieceFeatures(await composeLikePiece(lstm, piece, seconds, index + 1)));
   }
   const musicalStatistics: Record<string, unknown> = {

@@ -69,6 +69,14 @@ function planLayout(config: NetworkConfig): StepperLayout {
   return { floats: layout.floats, layers, headInput, projection, projected, hidden, heads, logits };
 }
 
+/** Head k's weights that stay in JS: its input bias, its embedding of the fields chosen before it, its output bias. */
+interface HeadWeights {
+  inputBias: Float32Array;
+  chosenEmbedding?: Float32Array;
+  chosenOffsets: number[];
+  outputBias: Float32Array;
+}
+
 /**
  * A network's weights laid out for the stepper's kernel: each layer's four gates and its input
  * and recurrent weights fused into one matrix (a layer is one kernel call), rows padded to the
@@ -77,10 +85,13 @@ function planLayout(config: NetworkConfig): StepperLayout {
 export class StepperWeights {
   readonly layout: StepperLayout;
   readonly image: Float32Array;
+  /** Looked up once here rather than by name on every event: the input embedding and each head's small weights. */
+  readonly embed: Float32Array;
+  readonly heads: HeadWeights[];
 
   constructor(
     readonly config: NetworkConfig,
-    readonly params: ParamSet,
+    params: ParamSet,
   ) {
     const H = config.hiddenSize;
     this.layout = planLayout(config);
@@ -102,6 +113,13 @@ export class StepperWeights {
     config.fields.forEach((_, k) => {
       copy(`head.w${k}`, this.layout.heads[k] as MatrixSlot, 0, 0);
     });
+    this.embed = getParam(params, 'embed').data;
+    this.heads = config.fields.map((_, k) => ({
+      inputBias: getParam(params, `head.c${k}`).data,
+      chosenEmbedding: k > 0 ? getParam(params, `head.e${k}`).data : undefined,
+      chosenOffsets: headEmbeddingOffsets(config, k),
+      outputBias: getParam(params, `head.bw${k}`).data,
+    }));
   }
 }
 
@@ -115,7 +133,7 @@ export class LstmStepper {
   private readonly memory: Float32Array;
   private readonly matvec: MatvecFunction;
   private readonly layout: StepperLayout;
-  private readonly params: ParamSet;
+  private readonly weights: StepperWeights;
   private readonly h: Float32Array[];
   private readonly c: Float32Array[];
   private readonly embed: Float32Array;
@@ -126,7 +144,7 @@ export class LstmStepper {
   constructor(weights: StepperWeights, kernel: WebAssembly.Module) {
     const { config } = weights;
     this.config = config;
-    this.params = weights.params;
+    this.weights = weights;
     this.layout = weights.layout;
     const { memory, matvec } = instantiateMatvec(kernel, weights.layout.floats * FLOAT_BYTES);
     this.memory = new Float32Array(memory.buffer);
@@ -149,10 +167,6 @@ export class LstmStepper {
     this.matvec(x * FLOAT_BYTES, slot.rows, slot.offset * FLOAT_BYTES, out * FLOAT_BYTES, slot.stride);
   }
 
-  private weight(name: string): Float32Array {
-    return getParam(this.params, name).data;
-  }
-
   reset(): void {
     for (const array of [...this.h, ...this.c]) array.fill(0);
   }
@@ -160,7 +174,7 @@ export class LstmStepper {
   /** Reads the previous event (undefined: the start) under the given conditions; updates the state. */
   advance(previous: readonly number[] | undefined, conditions: readonly number[]): void {
     const { config, memory } = this;
-    const table = this.weight('embed');
+    const table = this.weights.embed;
     const E = config.embedSize;
     const x = this.embed;
     x.fill(0);
@@ -202,11 +216,12 @@ export class LstmStepper {
     const { config, memory } = this;
     const size = config.headSize;
     const { hidden, projected, logits } = this.layout;
-    const bias = this.weight(`head.c${field}`);
+    const weights = this.weights.heads[field] as HeadWeights;
+    const bias = weights.inputBias;
     for (let d = 0; d < size; d++) memory[hidden + d] = (memory[projected + d] as number) + (bias[d] as number);
-    if (field > 0) {
-      const table = this.weight(`head.e${field}`);
-      const offsets = headEmbeddingOffsets(config, field);
+    const table = weights.chosenEmbedding;
+    if (table) {
+      const offsets = weights.chosenOffsets;
       for (let j = 0; j < field; j++) {
         const start = ((offsets[j] as number) + (chosen[j] as number)) * size;
         for (let d = 0; d < size; d++) memory[hidden + d] = (memory[hidden + d] as number) + (table[start + d] as number);
@@ -214,7 +229,7 @@ export class LstmStepper {
     }
     for (let d = 0; d < size; d++) memory[hidden + d] = Math.max(0, memory[hidden + d] as number);
     const head = this.layout.heads[field] as MatrixSlot;
-    this.multiply(hidden, head, logits, this.weight(`head.bw${field}`));
+    this.multiply(hidden, head, logits, weights.outputBias);
     return memory.slice(logits, logits + head.cols);
   }
 }

@@ -1,17 +1,10 @@
 import type { Context } from 'hono';
-import { COMPOSERS } from '../../model/codecs/composers.js';
+import { COMPOSERS, composerLabel } from '../../model/codecs/composers.js';
 import { composeRequestSchema, MAX_PRIMER_BYTES, MAX_SECONDS, MIN_SECONDS } from '../../model/compose/request.js';
 import { ENSEMBLES } from '../../model/ensembles.js';
 import { INSTRUMENT_COLORS } from '../../model/instrumentColors.js';
-import { INSTRUMENTS } from '../../model/instruments.js';
+import { INSTRUMENTS, instrumentLabel } from '../../model/instruments.js';
 import type { Studio } from '../../studio/index.js';
-
-/** How composers' names are written (the request uses the lower-case ASCII names). */
-const COMPOSER_LABELS: Record<string, string> = { dvorak: 'Dvořák', faure: 'Fauré' };
-
-function capitalised(name: string): string {
-  return `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
-}
 
 function options() {
   const { tempo, temperature, topP } = composeRequestSchema.shape;
@@ -19,14 +12,14 @@ function options() {
   return {
     instruments: INSTRUMENTS.map((spec) => ({
       name: spec.name,
-      label: capitalised(spec.name),
+      label: instrumentLabel(spec.name),
       program: spec.program,
       lowestPitch: spec.lowestPitch,
       highestPitch: spec.highestPitch,
       color: INSTRUMENT_COLORS[spec.name],
     })),
     ensembles: ENSEMBLES.map((ensemble) => ({ name: ensemble.name, label: ensemble.label, instruments: ensemble.instruments })),
-    composers: COMPOSERS.map((name) => ({ name, label: COMPOSER_LABELS[name] ?? capitalised(name) })),
+    composers: COMPOSERS.map((name) => ({ name, label: composerLabel(name) })),
     limits: {
       minSeconds: MIN_SECONDS,
       maxSeconds: MAX_SECONDS,
