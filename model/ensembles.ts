@@ -1,40 +1,52 @@
-import { INSTRUMENT_NAMES, type InstrumentName, instrumentLabel } from './instruments.js';
+import { INSTRUMENT_NAMES, type InstrumentName, instrumentLabel, type PartSpec } from './instruments.js';
 
 /**
  * What a person can ask for: any one of the eleven instruments, or one of MusicNet's
- * ensembles. Two violins of a quartet are one "violin" part in the encoding (they share a
- * General MIDI program and the model writes both), so an ensemble is a set of instruments.
- * The ensembles are MusicNet's (its metadata's `ensemble` column), so the model has seen each.
+ * ensembles. An ensemble is its real parts: a string quartet is violin 1, violin 2, viola and
+ * cello, each a line of its own in the encoding. The ensembles are MusicNet's (its metadata's
+ * `ensemble` column), so the model has seen each.
  */
 export interface Instrumentation {
   name: string;
   label: string;
+  /** The distinct instruments, in order of first appearance. */
   instruments: readonly InstrumentName[];
+  parts: readonly PartSpec[];
+}
+
+/** Parts from a list of players: a repeated instrument is its second player. */
+function partsOf(players: readonly InstrumentName[]): PartSpec[] {
+  return players.map((instrument, index) => ({ instrument, slot: players.slice(0, index).filter((other) => other === instrument).length }));
+}
+
+function ensemble(name: string, label: string, players: readonly InstrumentName[]): Instrumentation {
+  return { name, label, instruments: [...new Set(players)], parts: partsOf(players) };
 }
 
 export const ENSEMBLES: readonly Instrumentation[] = [
-  { name: 'string-quartet', label: 'String quartet', instruments: ['violin', 'viola', 'cello'] },
-  { name: 'piano-trio', label: 'Piano trio', instruments: ['piano', 'violin', 'cello'] },
-  { name: 'piano-quartet', label: 'Piano quartet', instruments: ['piano', 'violin', 'viola', 'cello'] },
-  { name: 'piano-quintet', label: 'Piano quintet', instruments: ['piano', 'violin', 'viola', 'cello'] },
-  { name: 'violin-piano', label: 'Violin and piano', instruments: ['violin', 'piano'] },
-  { name: 'cello-piano', label: 'Cello and piano', instruments: ['cello', 'piano'] },
-  { name: 'clarinet-piano', label: 'Clarinet and piano', instruments: ['clarinet', 'piano'] },
-  { name: 'violin-harpsichord', label: 'Violin and harpsichord', instruments: ['violin', 'harpsichord'] },
-  { name: 'horn-trio', label: 'Horn trio', instruments: ['horn', 'violin', 'piano'] },
-  { name: 'clarinet-quintet', label: 'Clarinet quintet', instruments: ['clarinet', 'violin', 'viola', 'cello'] },
-  { name: 'wind-quintet', label: 'Wind quintet', instruments: ['flute', 'oboe', 'clarinet', 'horn', 'bassoon'] },
-  { name: 'wind-octet', label: 'Wind octet', instruments: ['oboe', 'clarinet', 'horn', 'bassoon'] },
-  { name: 'string-sextet', label: 'String sextet', instruments: ['violin', 'viola', 'cello'] },
+  ensemble('string-quartet', 'String quartet', ['violin', 'violin', 'viola', 'cello']),
+  ensemble('piano-trio', 'Piano trio', ['piano', 'violin', 'cello']),
+  ensemble('piano-quartet', 'Piano quartet', ['piano', 'violin', 'viola', 'cello']),
+  // MusicNet's piano quintets are Schubert's "Trout": violin, viola, cello, double bass and piano.
+  ensemble('piano-quintet', 'Piano quintet', ['piano', 'violin', 'viola', 'cello', 'contrabass']),
+  ensemble('violin-piano', 'Violin and piano', ['violin', 'piano']),
+  ensemble('cello-piano', 'Cello and piano', ['cello', 'piano']),
+  ensemble('clarinet-piano', 'Clarinet and piano', ['clarinet', 'piano']),
+  ensemble('violin-harpsichord', 'Violin and harpsichord', ['violin', 'harpsichord']),
+  ensemble('horn-trio', 'Horn trio', ['horn', 'violin', 'piano']),
+  ensemble('clarinet-quintet', 'Clarinet quintet', ['clarinet', 'violin', 'violin', 'viola', 'cello']),
+  ensemble('wind-quintet', 'Wind quintet', ['flute', 'oboe', 'clarinet', 'horn', 'bassoon']),
+  ensemble('wind-octet', 'Wind octet', ['oboe', 'oboe', 'clarinet', 'clarinet', 'horn', 'horn', 'bassoon', 'bassoon']),
+  ensemble('string-sextet', 'String sextet', ['violin', 'violin', 'viola', 'viola', 'cello', 'cello']),
 ];
 
 /** Every name a request may use: the eleven instruments first, then the ensembles. */
-export const INSTRUMENTATION_NAMES: readonly string[] = [...INSTRUMENT_NAMES, ...ENSEMBLES.map((ensemble) => ensemble.name)];
+export const INSTRUMENTATION_NAMES: readonly string[] = [...INSTRUMENT_NAMES, ...ENSEMBLES.map((entry) => entry.name)];
 
-/** The instruments a name stands for, or undefined when it is neither an instrument nor an ensemble. */
+/** The parts a name stands for, or undefined when it is neither an instrument nor an ensemble. */
 export function findInstrumentation(name: string): Instrumentation | undefined {
   const key = name.trim().toLowerCase();
   const single = INSTRUMENT_NAMES.find((instrument) => instrument === key);
-  if (single) return { name: single, label: instrumentLabel(single), instruments: [single] };
-  return ENSEMBLES.find((ensemble) => ensemble.name === key);
+  if (single) return ensemble(single, instrumentLabel(single), [single]);
+  return ENSEMBLES.find((entry) => entry.name === key);
 }

@@ -108,3 +108,40 @@ export function instrumentForProgram(program: number, lowestPitch: number): Prog
   }
   return undefined;
 }
+
+/**
+ * Parts: MusicNet's ensembles have up to two players of one instrument (violin 1 and 2 of a
+ * quartet, the pairs of a wind octet, a sextet's violas and cellos), each with a line of its own.
+ * A part is (instrument, slot); slot 0 is the higher of two (violin 1). A keyboard is one part:
+ * its two hands are one player and MusicNet splits them inconsistently (one track, or two, or
+ * three), so a second piano "part" would mean different things in different files.
+ */
+export const PARTS_PER_INSTRUMENT = 2;
+export const PART_COUNT = INSTRUMENT_COUNT * PARTS_PER_INSTRUMENT;
+
+export interface PartSpec {
+  instrument: InstrumentName;
+  /** 0 = first (higher) player, 1 = second. */
+  slot: number;
+}
+
+/** Index of a part in the encoding's part vocabulary. */
+export function partIndex(instrument: number, slot: number): number {
+  return instrument * PARTS_PER_INSTRUMENT + slot;
+}
+
+export function partOfIndex(index: number): { instrument: number; slot: number } {
+  return { instrument: Math.floor(index / PARTS_PER_INSTRUMENT), slot: index % PARTS_PER_INSTRUMENT };
+}
+
+/** Keyboards are one part whatever the file's tracks (see above). */
+export function isKeyboard(name: InstrumentName): boolean {
+  return name === 'piano' || name === 'harpsichord';
+}
+
+/** A part's name as people read it: "Violin 1" when the ensemble has two, else "Violin". */
+export function partLabel(part: PartSpec, ensemble: readonly PartSpec[]): string {
+  const label = instrumentLabel(part.instrument);
+  const doubled = ensemble.filter((other) => other.instrument === part.instrument).length > 1;
+  return doubled ? `${label} ${part.slot + 1}` : label;
+}

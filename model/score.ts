@@ -3,6 +3,8 @@ import type { InstrumentName } from './instruments.js';
 /** One note as read from a score, in the file's own ticks and in seconds. */
 export interface ScoreNote {
   instrument: InstrumentName;
+  /** The player of that instrument: 0 = first (the higher), 1 = second (see PARTS_PER_INSTRUMENT). */
+  part?: number;
   pitch: number;
   startTick: number;
   durationTicks: number;

@@ -59,6 +59,7 @@ export async function runEval(argv: string[]): Promise<void> {
     samples,
     pieceLimit,
     eventsPerSample: 400,
+    generatedPerPiece: 2,
     seedWindows: 2048,
     onProgress: progressBar('eval'),
   });

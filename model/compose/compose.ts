@@ -1,15 +1,18 @@
-import { scoreConditions, scoreGrammarRule } from '../codecs/scoreCodec.js';
+import { keyName, parseKeyName } from '../analysis/keys.js';
+import { parseMetre } from '../analysis/metre.js';
+import { conditionsAt, scoreConditions, scoreGrammarRule, UNKNOWN_KEY } from '../codecs/scoreCodec.js';
 import { binToVelocity, type GridNote, STEPS_PER_BEAT } from '../encoding/grid.js';
 import { gridToEvents, REST_INSTRUMENT } from '../encoding/noteEvents.js';
+import { PieceContext } from '../encoding/pieceContext.js';
 import { findInstrumentation } from '../ensembles.js';
 import { sampleEvent } from '../generate/sampleEvents.js';
 import type { LstmStepper } from '../generate/stepper.js';
-import { INSTRUMENTS } from '../instruments.js';
+import { INSTRUMENTS, instrumentIndex, PART_COUNT, partIndex, partLabel, partOfIndex } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
 import { borrowStepper, type ComposerModel, returnStepper } from './composerModel.js';
 import { type EndingPlan, pieceRules, planEnding } from './constraints.js';
 import { ComposeError } from './errors.js';
-import type { ComposedNote, PieceHeader } from './note.js';
+import type { ComposedNote, HeaderPart, PieceHeader } from './note.js';
 import { fitPrimer, readPrimer } from './primer.js';
 import type { ComposeRequest } from './request.js';
 
@@ -45,14 +48,18 @@ export function planPiece(request: ComposeRequest): PiecePlan {
   if (!instrumentation) throw new ComposeError(`unknown instrument or ensemble '${request.instrument}'`);
   const primerReading = request.primer ? readPrimer(request.primer) : undefined;
   const tempo = request.tempo ?? primerReading?.tempo ?? DEFAULT_TEMPO;
-  const timeSignature = primerReading?.timeSignature ?? DEFAULT_TIME_SIGNATURE;
+  const timeSignature = (request.metre ? parseMetre(request.metre) : undefined) ?? primerReading?.timeSignature ?? DEFAULT_TIME_SIGNATURE;
+  const key = request.key ? parseKeyName(request.key) : undefined;
   const ending = planEnding(request.seconds, tempo, timeSignature);
   // The primer takes at most the first half of the piece (whole bars): at least half of what the
   // person asked for is new music, and the model always writes the ending.
   const halfInBars = Math.floor(ending.endStep / 2 / ending.barSteps) * ending.barSteps;
-  const primer = primerReading ? fitPrimer(primerReading.notes, instrumentation.instruments, Math.max(ending.barSteps, halfInBars)) : [];
+  const primer = primerReading ? fitPrimer(primerReading.notes, instrumentation.parts, Math.max(ending.barSteps, halfInBars)) : [];
+  const parts: HeaderPart[] = instrumentation.parts.map((part) => ({ ...part, name: partLabel(part, instrumentation.parts) }));
   const header: PieceHeader = {
     instruments: instrumentation.instruments,
+    parts,
+    ...(key === undefined ? {} : { key: keyName(key) }),
     composer: request.composer,
     tempo,
     timeSignature,
@@ -62,11 +69,17 @@ export function planPiece(request: ComposeRequest): PiecePlan {
   return { header, primer, ending, temperature: request.temperature, topP: request.topP };
 }
 
-function toComposedNote(note: GridNote, secondsPerStep: number, primer: boolean): ComposedNote {
+/** The header's part indices (the encoding's part vocabulary) and their names by index. */
+function partNames(header: PieceHeader): Map<number, string> {
+  return new Map(header.parts.map((part) => [partIndex(instrumentIndex(part.instrument) as number, part.slot), part.name]));
+}
+
+function toComposedNote(note: GridNote, secondsPerStep: number, primer: boolean, names: ReadonlyMap<number, string>): ComposedNote {
   const spec = INSTRUMENTS[note.instrument];
   if (!spec) throw new RangeError(`instrument index ${note.instrument} is not one of partita's instruments`);
   return {
     instrument: spec.name,
+    part: names.get(partIndex(note.instrument, note.part ?? 0)) ?? spec.name,
     pitch: note.pitch,
     velocity: binToVelocity(note.velocityBin),
     startSeconds: note.startStep * secondsPerStep,
@@ -103,44 +116,59 @@ async function* writePiece(
 ): AsyncGenerator<ComposedNote> {
   const { header, ending } = plan;
   const secondsPerStep = 60 / header.tempo / STEPS_PER_BEAT;
-  const conditions = scoreConditions(header.composer, header.instruments);
+  const names = partNames(header);
+  const parts = [...names.keys()];
+  const pieceRows = scoreConditions({
+    composer: header.composer,
+    parts,
+    timeSignature: header.timeSignature,
+    key: header.key === undefined ? UNKNOWN_KEY : (parseKeyName(header.key) ?? UNKNOWN_KEY),
+  });
+  const context = new PieceContext([{ step: 0, signature: header.timeSignature }]);
   const fields = model.config.fields.length;
   let previous: number[] | undefined;
-  let time = 0;
 
   const primerEvents = gridToEvents(plan.primer);
   for (let row = 0; row < primerEvents.length; row += fields) {
-    stepper.advance(previous, conditions);
+    stepper.advance(previous, conditionsAt(pieceRows, context));
     previous = Array.from(primerEvents.subarray(row, row + fields));
-    time += previous[0] as number;
+    context.push(previous);
   }
   for (const note of plan.primer) {
     if (options.signal?.aborted) return;
-    yield toComposedNote(note, secondsPerStep, true);
+    yield toComposedNote(note, secondsPerStep, true, names);
   }
 
-  // Notes each instrument has started at `time`: chord sizes are capped per instrument.
-  const startedAtTime = new Array<number>(INSTRUMENTS.length).fill(0);
-  const rulesAt = pieceRules(header.instruments, ending, startedAtTime);
+  // Notes each part has started at `context.time`: chord sizes are capped per player.
+  const startedAtTime = new Array<number>(PART_COUNT).fill(0);
+  const rulesAt = pieceRules(parts, ending, startedAtTime);
   const random = seededRandom(header.seed);
   const sampling = { temperature: plan.temperature, topP: plan.topP, random };
   let sliceStarted = performance.now();
+  const headContexts = (field: number, chosen: readonly number[]) => context.headFeaturesFor(field, chosen);
   while (!options.signal?.aborted) {
-    stepper.advance(previous, conditions);
-    const rule = rulesAt(time);
-    const event = sampleEvent(stepper, previous, sampling, (field, chosen, logits, before) => {
-      scoreGrammarRule(field, chosen, logits, before);
-      rule(field, chosen, logits, before);
-    });
-    const onset = time + (event[0] as number);
+    stepper.advance(previous, conditionsAt(pieceRows, context));
+    const rule = rulesAt(context.time);
+    const event = sampleEvent(
+      stepper,
+      previous,
+      sampling,
+      (field, chosen, logits, before) => {
+        scoreGrammarRule(field, chosen, logits, before);
+        rule(field, chosen, logits, before);
+      },
+      headContexts,
+    );
+    const onset = context.time + (event[0] as number);
     if (onset > ending.finalBarStep) return;
     previous = event;
-    if (onset !== time) startedAtTime.fill(0);
-    time = onset;
-    const [, instrument, pitch, durationSteps, velocityBin] = event as [number, number, number, number, number];
-    if (instrument !== REST_INSTRUMENT) {
-      startedAtTime[instrument] = (startedAtTime[instrument] ?? 0) + 1;
-      yield toComposedNote({ instrument, pitch, startStep: onset, durationSteps, velocityBin }, secondsPerStep, false);
+    if (onset !== context.time) startedAtTime.fill(0);
+    context.push(event);
+    const [, part, pitch, durationSteps, velocityBin] = event as [number, number, number, number, number];
+    if (part !== REST_INSTRUMENT) {
+      startedAtTime[part] = (startedAtTime[part] ?? 0) + 1;
+      const { instrument, slot } = partOfIndex(part);
+      yield toComposedNote({ instrument, part: slot, pitch, startStep: onset, durationSteps, velocityBin }, secondsPerStep, false, names);
     }
     if (performance.now() - sliceStarted > SLICE_MS) {
       await yieldToEventLoop();

@@ -2,7 +2,7 @@ import { MAX_DURATION_STEPS, STEPS_PER_BEAT } from '../encoding/grid.js';
 import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, MAX_SHIFT_STEPS, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import type { FieldRule } from '../generate/sampleEvents.js';
 import { MASKED_LOGIT } from '../generate/sampling.js';
-import { INSTRUMENTS, type InstrumentName, instrumentIndex } from '../instruments.js';
+import { INSTRUMENTS, type InstrumentName, partOfIndex } from '../instruments.js';
 
 /** Where a piece ends: whole bars, the last of them one held chord. Steps from the start. */
 export interface EndingPlan {
@@ -38,9 +38,9 @@ function onNotatedGrid(step: number): boolean {
 }
 
 /**
- * Most notes one instrument starts together: a pianist's two hands, a string player's double
- * (a violin part of a quartet is two players: three), one for winds. Without it the model,
- * once it starts stacking, writes ten-note chords for a solo violin.
+ * Most notes one player starts together: a pianist's two hands, a string player's double or
+ * triple stop, one for winds. Without it the model, once it starts stacking, writes ten-note
+ * chords for a solo violin.
  */
 const MAX_NOTES_PER_ONSET: Readonly<Record<InstrumentName, number>> = {
   piano: 6,
@@ -63,18 +63,14 @@ function maskOutside(logits: Float32Array, lowest: number, highest: number): voi
 /**
  * A piece's rules, built once per piece; given the time, the sampling masks for the next event
  * (so a forbidden note is never drawn, rather than drawn and deleted):
- * - only the chosen instruments play, each inside its range and chord size (MAX_NOTES_PER_ONSET);
+ * - only the chosen parts play, each inside its instrument's range and chord size (MAX_NOTES_PER_ONSET);
  * - onsets keep to a notated grid (see onNotatedGrid);
  * - nothing starts after the final bar line, and every note ends by the piece's end;
  * - the final bar is one chord, every note of it held to the end; a later onset ends the piece.
- * Called with `time`, the onset of the previous event; `startedAtTime[i]` counts instrument i's notes there.
+ * Called with `time`, the onset of the previous event; `startedAtTime[p]` counts part p's notes there.
  */
-export function pieceRules(
-  instruments: readonly InstrumentName[],
-  ending: EndingPlan,
-  startedAtTime: readonly number[],
-): (time: number) => FieldRule {
-  const chosen = new Set(instruments.map((name) => instrumentIndex(name) as number));
+export function pieceRules(parts: readonly number[], ending: EndingPlan, startedAtTime: readonly number[]): (time: number) => FieldRule {
+  const chosen = new Set(parts);
   return (time) => (field, chosenValues, logits) => {
     if (field === FIELD_SHIFT) {
       // In the final chord any later onset means "the piece is over": leave the choice to the model.
@@ -92,16 +88,16 @@ export function pieceRules(
         if (!allowed) logits[value] = MASKED_LOGIT;
       }
       if (chosenValues[FIELD_SHIFT] !== 0) return;
-      for (const index of chosen) {
-        const spec = INSTRUMENTS[index];
-        if (spec && (startedAtTime[index] ?? 0) >= MAX_NOTES_PER_ONSET[spec.name]) logits[index] = MASKED_LOGIT;
+      for (const part of chosen) {
+        const spec = INSTRUMENTS[partOfIndex(part).instrument];
+        if (spec && (startedAtTime[part] ?? 0) >= MAX_NOTES_PER_ONSET[spec.name]) logits[part] = MASKED_LOGIT;
       }
       return;
     }
-    const instrument = chosenValues[FIELD_INSTRUMENT] as number;
-    if (instrument === REST_INSTRUMENT) return;
+    const part = chosenValues[FIELD_INSTRUMENT] as number;
+    if (part === REST_INSTRUMENT) return;
     if (field === FIELD_PITCH) {
-      const spec = INSTRUMENTS[instrument];
+      const spec = INSTRUMENTS[partOfIndex(part).instrument];
       if (spec) maskOutside(logits, spec.lowestPitch, spec.highestPitch);
     } else if (field === FIELD_DURATION) {
       const left = ending.endStep - onset;

@@ -3,6 +3,8 @@ import type { InstrumentName } from '../instruments.js';
 /** One note of a composed piece, as compose() streams it: everything a synth or a piano roll needs. */
 export interface ComposedNote {
   instrument: InstrumentName;
+  /** The part that plays it ("Violin 1"), one of the header's parts; absent means the instrument's only part. */
+  part?: string;
   /** MIDI pitch 0-127, inside the instrument's playable range. */
   pitch: number;
   /** 1-127 */
@@ -13,9 +15,21 @@ export interface ComposedNote {
   primer?: boolean;
 }
 
+export interface HeaderPart {
+  instrument: InstrumentName;
+  /** 0 = first player of that instrument. */
+  slot: number;
+  name: string;
+}
+
 /** What is fixed before the first note: the instruments, tempo and metre the notes are written in. */
 export interface PieceHeader {
+  /** The distinct instruments (one synth channel each). */
   instruments: readonly InstrumentName[];
+  /** The players, each a line and a MIDI track of its own ("Violin 1", "Violin 2", "Viola", ...). */
+  parts: readonly HeaderPart[];
+  /** The key asked for ("d-minor"), or undefined when the model chose. */
+  key?: string;
   composer?: string;
   /** Quarter-note beats per minute. */
   tempo: number;

@@ -1,6 +1,6 @@
 import { endNotesAtRestrike, type GridNote, MAX_DURATION_STEPS, scoreToGrid } from '../encoding/grid.js';
 import { MidiFormatError, readMidi } from '../ingest/readMidi.js';
-import { INSTRUMENTS, type InstrumentName, instrumentIndex } from '../instruments.js';
+import { INSTRUMENTS, instrumentIndex, type PartSpec } from '../instruments.js';
 import { ComposeError } from './errors.js';
 
 /** A primer read and put on the grid, before it is fitted to the chosen instruments. */
@@ -63,21 +63,28 @@ function moveIntoRange(pitch: number, instrument: number): number {
   return moved;
 }
 
+/** A fitted note keeps its player where the ensemble has that player, else it goes to the first. */
+function fitPart(note: GridNote, parts: readonly PartSpec[]): GridNote {
+  const instrument = INSTRUMENTS[note.instrument]?.name;
+  const keeps = parts.some((part) => part.instrument === instrument && part.slot === (note.part ?? 0));
+  return keeps ? note : { ...note, part: 0 };
+}
+
 /**
- * The primer's notes on the chosen instruments, each inside its range, starting before
+ * The primer's notes on the chosen parts, each inside its range, starting before
  * `limitStep` and ending by it (a primer longer than the piece is cut at a note boundary).
- * Notes that land on the same instrument, pitch and onset merge; overlapping same-pitch notes
+ * Notes that land on the same part, pitch and onset merge; overlapping same-pitch notes
  * end at the re-strike, as one MIDI channel would play them.
  */
-export function fitPrimer(notes: readonly GridNote[], instruments: readonly InstrumentName[], limitStep: number): GridNote[] {
-  const chosen = instruments.map((name) => instrumentIndex(name) as number);
+export function fitPrimer(notes: readonly GridNote[], parts: readonly PartSpec[], limitStep: number): GridNote[] {
+  const chosen = [...new Set(parts.map((part) => instrumentIndex(part.instrument) as number))];
   const origin = Math.min(...notes.map((note) => note.startStep));
   const seen = new Set<string>();
   const fitted: GridNote[] = [];
   for (const note of notes) {
-    const moved = fitNote({ ...note, startStep: note.startStep - origin }, chosen);
+    const moved = fitPart(fitNote({ ...note, startStep: note.startStep - origin }, chosen), parts);
     if (moved.startStep >= limitStep) continue;
-    const key = `${moved.instrument}:${moved.pitch}:${moved.startStep}`;
+    const key = `${moved.instrument}:${moved.part ?? 0}:${moved.pitch}:${moved.startStep}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const durationSteps = Math.max(1, Math.min(moved.durationSteps, MAX_DURATION_STEPS, limitStep - moved.startStep));

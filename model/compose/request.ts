@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { KEY_NAMES, parseKeyName } from '../analysis/keys.js';
+import { parseMetre } from '../analysis/metre.js';
 import { COMPOSERS } from '../codecs/composers.js';
 import { findInstrumentation, INSTRUMENTATION_NAMES } from '../ensembles.js';
 import { ComposeError } from './errors.js';
@@ -27,6 +29,20 @@ export const composeRequestSchema = z.object({
   seconds: z.number().min(MIN_SECONDS).max(MAX_SECONDS).default(30),
   /** Beats per minute; without it, the primer's tempo or a moderate 96. */
   tempo: z.number().min(30).max(240).optional(),
+  /** A key such as "d-minor" or "e-flat-major"; without it the model chooses. */
+  key: z
+    .string()
+    .refine((name) => parseKeyName(name) !== undefined, {
+      message: `unknown key; use a tonic and a mode, e.g. ${KEY_NAMES[14]} or ${KEY_NAMES[3]}`,
+    })
+    .optional(),
+  /** A time signature such as "3/4" or "6/8"; without it the primer's, or 4/4. */
+  metre: z
+    .string()
+    .refine((text) => parseMetre(text) !== undefined, {
+      message: 'unknown metre; write it as N/D, e.g. 4/4, 3/4 or 6/8 (D 1, 2, 4, 8 or 16)',
+    })
+    .optional(),
   temperature: z.number().min(0.1).max(2).default(DEFAULT_TEMPERATURE),
   topP: z.number().gt(0).max(1).default(DEFAULT_TOP_P),
   seed: z

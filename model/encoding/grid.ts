@@ -17,6 +17,8 @@ const VELOCITY_BIN_WIDTH = 128 / VELOCITY_BINS;
 export interface GridNote {
   /** Index into INSTRUMENTS. */
   instrument: number;
+  /** The player of that instrument (0 when absent: the first). */
+  part?: number;
   pitch: number;
   startStep: number;
   durationSteps: number;
@@ -27,7 +29,7 @@ export interface GridNote {
 export interface QuantizeLoss {
   /** Notes longer than MAX_DURATION_STEPS, shortened to it. */
   durationClamped: number;
-  /** Notes that landed on the same instrument, pitch and step as another (the longer is kept). */
+  /** Notes that landed on the same part, pitch and step as another (the longer is kept). */
   merged: number;
 }
 
@@ -44,9 +46,9 @@ export function ticksToSteps(ticks: number, ticksPerBeat: number): number {
   return Math.round((ticks * STEPS_PER_BEAT) / ticksPerBeat);
 }
 
-/** The canonical order of notes: by onset, then instrument, then pitch. */
+/** The canonical order of notes: by onset, then instrument, then part, then pitch. */
 export function compareGridNotes(a: GridNote, b: GridNote): number {
-  return a.startStep - b.startStep || a.instrument - b.instrument || a.pitch - b.pitch;
+  return a.startStep - b.startStep || a.instrument - b.instrument || (a.part ?? 0) - (b.part ?? 0) || a.pitch - b.pitch;
 }
 
 /** Puts a score's notes on the grid, in canonical order. */
@@ -63,6 +65,7 @@ export function scoreToGrid(score: Score): { notes: GridNote[]; loss: QuantizeLo
     }
     quantized.push({
       instrument,
+      part: note.part ?? 0,
       pitch: note.pitch,
       startStep: ticksToSteps(note.startTick, score.ticksPerBeat),
       durationSteps,
@@ -85,7 +88,7 @@ export function scoreToGrid(score: Score): { notes: GridNote[]; loss: QuantizeLo
 
 /**
  * One MIDI channel cannot hold two sounding notes of the same pitch: a note-off would end
- * whichever a reader pairs it with. So a note still sounding when the same instrument strikes
+ * whichever a reader pairs it with. So a note still sounding when the same part strikes
  * the same pitch again is ended at that moment, which is also how it sounds on one channel.
  * Returns new notes in canonical order and how many were shortened.
  */
@@ -94,7 +97,7 @@ export function endNotesAtRestrike(notes: readonly GridNote[]): { notes: GridNot
   const sounding = new Map<number, GridNote>();
   let shortened = 0;
   for (const note of sorted) {
-    const key = note.instrument * 128 + note.pitch;
+    const key = (note.instrument * 8 + (note.part ?? 0)) * 128 + note.pitch;
     const previous = sounding.get(key);
     if (previous && previous.startStep + previous.durationSteps > note.startStep) {
       previous.durationSteps = Math.max(1, note.startStep - previous.startStep);

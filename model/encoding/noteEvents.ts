@@ -1,11 +1,12 @@
-import { INSTRUMENT_COUNT } from '../instruments.js';
+import { PART_COUNT, partIndex, partOfIndex } from '../instruments.js';
 import { compareGridNotes, type GridNote, STEPS_PER_BEAT } from './grid.js';
 
 /**
  * partita's main encoding: one event per note, a compound of five categorical fields
  *
  *     shift      steps since the previous event's onset (0 = a chord), 0..MAX_SHIFT_STEPS
- *     instrument index into INSTRUMENTS, or REST_INSTRUMENT for a time-only event
+ *     part       instrument * PARTS_PER_INSTRUMENT + player slot (violin 1, violin 2, ...), or
+ *                REST_INSTRUMENT for a time-only event
  *     pitch      MIDI pitch 0..127
  *     duration   steps, 1..MAX_DURATION_STEPS
  *     velocity   bin 0..VELOCITY_BINS-1
@@ -17,7 +18,8 @@ import { compareGridNotes, type GridNote, STEPS_PER_BEAT } from './grid.js';
  */
 
 export const MAX_SHIFT_STEPS = 8 * STEPS_PER_BEAT;
-export const REST_INSTRUMENT = INSTRUMENT_COUNT;
+/** The part field's value for a rest event (the field keeps its old name: it is the voice). */
+export const REST_INSTRUMENT = PART_COUNT;
 
 export const FIELD_SHIFT = 0;
 export const FIELD_INSTRUMENT = 1;
@@ -45,7 +47,7 @@ export function gridToEvents(notes: readonly GridNote[]): EventArray {
       rows.push(MAX_SHIFT_STEPS, REST_INSTRUMENT, 0, 0, 0);
       gap -= MAX_SHIFT_STEPS;
     }
-    rows.push(gap, note.instrument, note.pitch, note.durationSteps, note.velocityBin);
+    rows.push(gap, partIndex(note.instrument, note.part ?? 0), note.pitch, note.durationSteps, note.velocityBin);
     time = note.startStep;
   }
   return Uint16Array.from(rows);
@@ -57,10 +59,12 @@ export function eventsToGrid(events: EventArray): GridNote[] {
   let time = 0;
   for (let row = 0; row < events.length; row += EVENT_WIDTH) {
     time += events[row + FIELD_SHIFT] ?? 0;
-    const instrument = events[row + FIELD_INSTRUMENT] ?? REST_INSTRUMENT;
-    if (instrument === REST_INSTRUMENT) continue;
+    const part = events[row + FIELD_INSTRUMENT] ?? REST_INSTRUMENT;
+    if (part === REST_INSTRUMENT) continue;
+    const { instrument, slot } = partOfIndex(part);
     notes.push({
       instrument,
+      part: slot,
       pitch: events[row + FIELD_PITCH] ?? 0,
       startStep: time,
       durationSteps: events[row + FIELD_DURATION] ?? 1,

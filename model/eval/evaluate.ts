@@ -7,8 +7,10 @@ import { ignoreProgress, type ProgressCallback } from '../progress.js';
 import type { SeedNetwork } from '../seed/seedModel.js';
 import { codedData } from '../train/dataForTraining.js';
 import { FieldBigram } from './bigram.js';
-import { composeLikePiece, preparedPieceNotes, sampleLstmPiece, sampleSeedPiece } from './generatedPieces.js';
+import { composeLikePiece, headerLike, preparedPieceNotes, sampleSeedPiece } from './generatedPieces.js';
 import { sequenceLikelihood } from './likelihood.js';
+import { DEFAULT_CUT_BEATS, type MeasuredPiece } from './musicality.js';
+import { composedMeasured, musicalityReport, preparedPieceMeasured, seedMeasured } from './musicalityReport.js';
 import { compareSets, type PieceFeatures, pieceFeatures } from './musicStats.js';
 import { seedPitchFigures } from './seedLikelihood.js';
 
@@ -16,6 +18,8 @@ export interface EvaluateOptions {
   split: SplitName | 'all';
   /** Pieces generated per model for the musical statistics. */
   samples: number;
+  /** Pieces compose() writes per real piece for the musicality measures. */
+  generatedPerPiece: number;
   /** Events per generated (and per real) piece in the statistics. */
   eventsPerSample: number;
   seedWindows: number;
@@ -49,25 +53,40 @@ export async function evaluateScores(
   const models = splitPieces.filter((piece) => piece.eventCount > options.eventsPerSample).slice(0, options.samples);
   const realSamples = models.map((piece) => preparedPieceNotes(piece, dataset.events, options.eventsPerSample));
   const real = realSamples.map((notes) => pieceFeatures(notes));
-  const ours = models.map((piece, index) => pieceFeatures(sampleLstmPiece(lstm, piece, options.eventsPerSample, index + 1)));
-  // The same model through compose(), rules and all: what a user hears.
+  // The model through compose(), rules and all: what a user hears.
   const composed: PieceFeatures[] = [];
   for (const [index, piece] of models.entries()) {
     const seconds = Math.max(...(realSamples[index] ?? []).map((note) => note.start + note.duration));
-    composed.push(pieceFeatures(await composeLikePiece(lstm, piece, seconds, index + 1)));
+    const notes = await composeLikePiece(lstm, piece, seconds, index + 1);
+    composed.push(pieceFeatures(notes.map((note) => ({ pitch: note.pitch, start: note.startSeconds, duration: note.durationSeconds }))));
   }
   const musicalStatistics: Record<string, unknown> = {
     samples: models.length,
     events_per_sample: options.eventsPerSample,
-    lstm: compareSets(real, ours),
     compose: compareSets(real, composed),
   };
+  // Musicality: every piece of the split (or --pieces of them), first 64 beats, against pieces
+  // compose() writes under the same composer, parts, tempo and metre.
+  const realMeasured = pieces.map((piece) => preparedPieceMeasured(piece, dataset.events));
+  const partita: MeasuredPiece[] = [];
+  for (const [index, piece] of pieces.entries()) {
+    const seconds = ((DEFAULT_CUT_BEATS + 8) * 60) / piece.bpm;
+    for (let copy = 0; copy < options.generatedPerPiece; copy++) {
+      const seed = 1000 * copy + index + 1;
+      partita.push(composedMeasured(headerLike(piece, seconds, seed), await composeLikePiece(lstm, piece, seconds, seed)));
+    }
+  }
+  const generated: Record<string, MeasuredPiece[]> = { partita };
   let seedFigures: Record<string, unknown> | undefined;
   if (seed) {
-    const generated = models.map((piece, index) =>
+    const seedFeatures = models.map((piece, index) =>
       pieceFeatures(sampleSeedPiece(seed.model, seed.shape, dataset.seed, piece, options.eventsPerSample, index + 1)),
     );
-    musicalStatistics.seed = compareSets(real, generated);
+    musicalStatistics.seed = compareSets(real, seedFeatures);
+    generated.seed = pieces.map((piece, index) => {
+      const count = Math.min(600, Math.max(32, realMeasured[index]?.notes.length ?? 0));
+      return seedMeasured(sampleSeedPiece(seed.model, seed.shape, dataset.seed, piece, count, index + 1), piece);
+    });
     seedFigures = seedPitchFigures(seed.model, seed.shape, dataset.seed, pieces, options.seedWindows);
   }
   const fieldNames = lstm.config.fields.map((field) => field.name);
@@ -84,5 +103,6 @@ export async function evaluateScores(
     bigram_bits_per_note: bigramBits,
     seed: seedFigures,
     musical_statistics: musicalStatistics,
+    musicality: musicalityReport({ real: realMeasured, generated }),
   };
 }

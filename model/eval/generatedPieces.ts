@@ -1,16 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
-import { scoreConditions, scoreGrammarRule } from '../codecs/scoreCodec.js';
 import { composePlanned, type PiecePlan } from '../compose/compose.js';
-import { borrowStepper, type ComposerModel, returnStepper } from '../compose/composerModel.js';
+import type { ComposerModel } from '../compose/composerModel.js';
 import { planEnding } from '../compose/constraints.js';
-import type { PieceHeader } from '../compose/note.js';
+import type { ComposedNote, PieceHeader } from '../compose/note.js';
 import { DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
-import { EVENT_WIDTH, eventsToGrid, FIELD_INSTRUMENT, REST_INSTRUMENT } from '../encoding/noteEvents.js';
+import { EVENT_WIDTH, eventsToGrid } from '../encoding/noteEvents.js';
 import { SEED_WIDTH, type SeedArray } from '../encoding/seedNotes.js';
-import { type FieldRule, sampleEvent } from '../generate/sampleEvents.js';
-import { MASKED_LOGIT } from '../generate/sampling.js';
-import { type InstrumentName, instrumentIndex } from '../instruments.js';
+import { INSTRUMENTS, partLabel, partOfIndex } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
 import type { PreparedPiece } from '../prepare/encodeScores.js';
 import { seedGenerate } from '../seed/seedGenerate.js';
@@ -23,41 +20,6 @@ export function preparedPieceNotes(piece: PreparedPiece, events: Uint16Array, li
   const grid = eventsToGrid(events.subarray(piece.eventOffset * EVENT_WIDTH, (piece.eventOffset + count) * EVENT_WIDTH));
   const secondsPerStep = 60 / piece.bpm / STEPS_PER_BEAT;
   return grid.map((note) => ({ pitch: note.pitch, start: note.startStep * secondsPerStep, duration: note.durationSteps * secondsPerStep }));
-}
-
-/** Only the piece's own instruments may play (the rest event stays allowed). */
-function ensembleRule(instruments: readonly string[]): FieldRule {
-  const allowed = new Set(instruments.map((name) => instrumentIndex(name)));
-  return (field, _chosen, logits) => {
-    if (field !== FIELD_INSTRUMENT) return;
-    for (let value = 0; value < logits.length; value++) if (value !== REST_INSTRUMENT && !allowed.has(value)) logits[value] = MASKED_LOGIT;
-  };
-}
-
-/** `events` events sampled from the LSTM under a real piece's composer and instruments. */
-export function sampleLstmPiece(model: ComposerModel, like: PreparedPiece, events: number, seed: number, temperature = 1): TimedNote[] {
-  const stepper = borrowStepper(model);
-  const conditions = scoreConditions(like.composer, like.instruments);
-  const random = seededRandom(seed);
-  const rule = ensembleRule(like.instruments);
-  const sampled: number[] = [];
-  let previous: number[] | undefined;
-  for (let index = 0; index < events; index++) {
-    stepper.advance(previous, conditions);
-    const event = sampleEvent(stepper, previous, { temperature, topP: 1, random }, (field, chosen, logits, before) => {
-      rule(field, chosen, logits, before);
-      scoreGrammarRule(field, chosen, logits, before);
-    });
-    sampled.push(...event);
-    previous = event;
-  }
-  returnStepper(model, stepper);
-  const secondsPerStep = 60 / like.bpm / STEPS_PER_BEAT;
-  return eventsToGrid(Uint16Array.from(sampled)).map((note) => ({
-    pitch: note.pitch,
-    start: note.startStep * secondsPerStep,
-    duration: note.durationSteps * secondsPerStep,
-  }));
 }
 
 /** `count` notes from the seed model, primed with the first 25 notes of a real piece. */
@@ -85,19 +47,29 @@ export function sampleSeedPiece(
   return notes;
 }
 
-/**
- * A piece written the way users get one, through composePlanned() with all of compose's rules,
- * under a real piece's composer, instruments, tempo and metre, as long as the real sample.
- */
-export async function composeLikePiece(model: ComposerModel, like: PreparedPiece, seconds: number, seed: number): Promise<TimedNote[]> {
-  const header: PieceHeader = {
-    instruments: like.instruments.filter((name): name is InstrumentName => instrumentIndex(name) !== undefined),
+/** The header of a piece like a real one: its composer, parts, tempo and metre (the model chooses the key, as by default). */
+export function headerLike(like: PreparedPiece, seconds: number, seed: number): PieceHeader {
+  const specs = like.parts.map((index) => {
+    const { instrument, slot } = partOfIndex(index);
+    return { instrument: (INSTRUMENTS[instrument] as (typeof INSTRUMENTS)[number]).name, slot };
+  });
+  return {
+    instruments: [...new Set(specs.map((spec) => spec.instrument))],
+    parts: specs.map((spec) => ({ ...spec, name: partLabel(spec, specs) })),
     composer: like.composer,
     tempo: like.bpm,
     timeSignature: like.timeSignature,
     seed,
     seconds,
   };
+}
+
+/**
+ * A piece written the way users get one, through composePlanned() with all of compose's rules
+ * and default sampling, under a real piece's composer, parts, tempo and metre.
+ */
+export async function composeLikePiece(model: ComposerModel, like: PreparedPiece, seconds: number, seed: number): Promise<ComposedNote[]> {
+  const header = headerLike(like, seconds, seed);
   const plan: PiecePlan = {
     header,
     primer: [],
@@ -105,8 +77,7 @@ export async function composeLikePiece(model: ComposerModel, like: PreparedPiece
     temperature: DEFAULT_TEMPERATURE,
     topP: DEFAULT_TOP_P,
   };
-  const notes: TimedNote[] = [];
-  for await (const note of composePlanned(model, plan))
-    notes.push({ pitch: note.pitch, start: note.startSeconds, duration: note.durationSeconds });
+  const notes: ComposedNote[] = [];
+  for await (const note of composePlanned(model, plan)) notes.push(note);
   return notes;
 }

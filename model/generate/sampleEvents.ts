@@ -16,6 +16,9 @@ export interface SamplingOptions {
  */
 export type FieldRule = (field: number, chosen: readonly number[], logits: Float32Array, previous: readonly number[] | undefined) => void;
 
+/** Head k's context features given the fields chosen so far (see NetworkConfig.headContexts). */
+export type HeadContexts = (field: number, chosen: readonly number[]) => readonly number[];
+
 /**
  * The canonical order of events sharing an onset (see model/lstm/chunk.ts): the smallest value
  * field `field` may take given the previous event and the fields chosen so far.
@@ -52,13 +55,14 @@ export function sampleEvent(
   previous: readonly number[] | undefined,
   options: SamplingOptions,
   rule?: FieldRule,
+  contexts?: HeadContexts,
 ): number[] {
   const { config } = stepper;
   const chosen: number[] = [];
   const excluded = config.fields.map(() => new Set<number>());
   let field = 0;
   while (field < config.fields.length) {
-    const logits = stepper.fieldLogits(field, chosen);
+    const logits = stepper.fieldLogits(field, chosen, contexts?.(field, chosen));
     const bound = canonicalBound(config, previous, chosen, field);
     for (let value = 0; value < bound && value < logits.length; value++) logits[value] = MASKED_LOGIT;
     rule?.(field, chosen, logits, previous);

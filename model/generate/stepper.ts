@@ -211,8 +211,11 @@ export class LstmStepper {
     this.multiply(this.layout.headInput, this.layout.projection, this.layout.projected);
   }
 
-  /** Logits of field k given the values already chosen for fields before it (no masks applied). */
-  fieldLogits(field: number, chosen: readonly number[]): Float32Array {
+  /**
+   * Logits of field k given the values already chosen for fields before it and head k's context
+   * features (config.headContexts of field k, in order); no masks applied.
+   */
+  fieldLogits(field: number, chosen: readonly number[], contexts: readonly number[] = []): Float32Array {
     const { config, memory } = this;
     const size = config.headSize;
     const { hidden, projected, logits } = this.layout;
@@ -222,10 +225,14 @@ export class LstmStepper {
     const table = weights.chosenEmbedding;
     if (table) {
       const offsets = weights.chosenOffsets;
-      for (let j = 0; j < field; j++) {
-        const start = ((offsets[j] as number) + (chosen[j] as number)) * size;
+      const addRow = (row: number) => {
+        const start = row * size;
         for (let d = 0; d < size; d++) memory[hidden + d] = (memory[hidden + d] as number) + (table[start + d] as number);
-      }
+      };
+      for (let j = 0; j < field; j++) addRow((offsets[j] as number) + (chosen[j] as number));
+      contexts.forEach((value, c) => {
+        addRow((offsets[field + c] as number) + value);
+      });
     }
     for (let d = 0; d < size; d++) memory[hidden + d] = Math.max(0, memory[hidden + d] as number);
     const head = this.layout.heads[field] as MatrixSlot;

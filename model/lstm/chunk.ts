@@ -21,10 +21,13 @@ export interface Chunk {
   conditionSlots: number;
   /** 1 where a new sequence starts: the state is zeroed before this step. */
   resets: Uint8Array;
+  /** Head context features of the event to predict (config.headContexts order), `contextSlots` per token. */
+  contexts: Int32Array;
+  contextSlots: number;
 }
 
 /** A chunk with nothing in it yet: padding everywhere, no conditions. */
-export function emptyChunk(steps: number, rows: number, fields: number, conditionSlots: number): Chunk {
+export function emptyChunk(steps: number, rows: number, fields: number, conditionSlots: number, contextSlots = 0): Chunk {
   const tokens = steps * rows;
   return {
     steps,
@@ -37,6 +40,8 @@ export function emptyChunk(steps: number, rows: number, fields: number, conditio
     conditions: new Int32Array(tokens * conditionSlots).fill(-1),
     conditionSlots,
     resets: new Uint8Array(tokens),
+    contexts: new Int32Array(tokens * contextSlots),
+    contextSlots,
   };
 }
 
@@ -67,7 +72,7 @@ export function canonicalLowerBounds(
 /** The rows [start, end) of a chunk, as a chunk of its own (for splitting work over threads). */
 export function sliceChunkRows(chunk: Chunk, start: number, end: number): Chunk {
   const rows = end - start;
-  const { steps, fields, conditionSlots } = chunk;
+  const { steps, fields, conditionSlots, contextSlots } = chunk;
   const pick = <T extends Int32Array | Float32Array | Uint8Array>(source: T, width: number, make: (length: number) => T): T => {
     const out = make(steps * rows * width);
     for (let step = 0; step < steps; step++) {
@@ -86,5 +91,7 @@ export function sliceChunkRows(chunk: Chunk, start: number, end: number): Chunk 
     lowerBounds: pick(chunk.lowerBounds, fields, (n) => new Int32Array(n)),
     conditions: pick(chunk.conditions, conditionSlots, (n) => new Int32Array(n)),
     resets: pick(chunk.resets, 1, (n) => new Uint8Array(n)),
+    contexts: pick(chunk.contexts, contextSlots, (n) => new Int32Array(n)),
+    contextSlots,
   };
 }

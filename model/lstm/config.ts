@@ -14,6 +14,11 @@ export const networkConfigSchema = z.object({
   orderKeyFields: z.array(z.number().int().positive()),
   /** Rows of condition embeddings (composers, instruments, ...), summed into every input. */
   conditionVocab: z.number().int().nonnegative(),
+  /**
+   * Extra features an output head reads beside the fields chosen before it (e.g. the chosen
+   * part's last pitch, for the pitch head), in the order a token's context slots hold them.
+   */
+  headContexts: z.array(z.object({ field: z.number().int().positive(), vocab: z.number().int().positive() })).default([]),
   embedSize: z.number().int().positive().default(256),
   hiddenSize: z.number().int().positive().default(256),
   layers: z.number().int().min(1).default(3),
@@ -32,13 +37,29 @@ export function inputRowOffsets(config: NetworkConfig): { fieldOffsets: number[]
   return { fieldOffsets, conditionOffset: rows, rows: rows + config.conditionVocab };
 }
 
-/** Rows of head k's embedding of the fields before it (the fields it is conditioned on). */
+/** Context slots (indices into config.headContexts) that head k reads. */
+export function headContextSlots(config: NetworkConfig, field: number): number[] {
+  const slots: number[] = [];
+  config.headContexts.forEach((context, slot) => {
+    if (context.field === field) slots.push(slot);
+  });
+  return slots;
+}
+
+/**
+ * Rows of head k's embedding: the fields before it (the fields it is conditioned on), then its
+ * context features (headContextSlots order); the last entry is the table's row count.
+ */
 export function headEmbeddingOffsets(config: NetworkConfig, field: number): number[] {
   const offsets: number[] = [];
   let rows = 0;
   for (let previous = 0; previous < field; previous++) {
     offsets.push(rows);
     rows += config.fields[previous]?.vocab ?? 0;
+  }
+  for (const slot of headContextSlots(config, field)) {
+    offsets.push(rows);
+    rows += config.headContexts[slot]?.vocab ?? 0;
   }
   offsets.push(rows);
   return offsets;

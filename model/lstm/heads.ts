@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { headEmbeddingOffsets, type NetworkConfig } from './config.js';
+import { headContextSlots, headEmbeddingOffsets, type NetworkConfig } from './config.js';
 import { columnSums } from './ops.js';
 import { getParam, type ParamSet } from './params.js';
 import type { DeviceWeights } from './weights.js';
@@ -26,6 +26,9 @@ export interface HeadInputs {
   lowerBounds: Int32Array;
   /** Optional extra additive masks per field, [tokens * vocab] (generation's instrument and range rules). */
   extraMasks?: (Float32Array | undefined)[];
+  /** [tokens * contextSlots] head context features (config.headContexts order). */
+  contexts?: Int32Array;
+  contextSlots?: number;
 }
 
 /** Calls visit(tokenStart, rowStart) for every head-k embedding row of every token (offsets in floats). */
@@ -37,9 +40,15 @@ function forEachConditioningRow(
 ): void {
   const size = config.headSize;
   const offsets = headEmbeddingOffsets(config, field);
+  const slots = headContextSlots(config, field);
+  const contextSlots = inputs.contextSlots ?? 0;
   for (let token = 0; token < inputs.tokens; token++) {
     for (let j = 0; j < field; j++)
       visit(token * size, ((offsets[j] as number) + (inputs.values[token * inputs.fields + j] as number)) * size);
+    slots.forEach((slot, c) => {
+      const value = inputs.contexts?.[token * contextSlots + slot] ?? 0;
+      visit(token * size, ((offsets[field + c] as number) + value) * size);
+    });
   }
 }
 

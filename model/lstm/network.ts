@@ -43,7 +43,14 @@ function keepMask(chunk: Chunk, step: number): tf.Tensor2D | undefined {
 }
 
 function headInputsOf(chunk: Chunk): HeadInputs {
-  return { tokens: chunk.steps * chunk.rows, fields: chunk.fields, values: chunk.targets, lowerBounds: chunk.lowerBounds };
+  return {
+    tokens: chunk.steps * chunk.rows,
+    fields: chunk.fields,
+    values: chunk.targets,
+    lowerBounds: chunk.lowerBounds,
+    contexts: chunk.contexts,
+    contextSlots: chunk.contextSlots,
+  };
 }
 
 function fieldWeights(chunk: Chunk, field: number): Float32Array {

@@ -1,9 +1,11 @@
+import { findKey } from '../analysis/keys.js';
 import { concatArrays } from '../arrays.js';
-import { compareGridNotes, type GridNote, STEPS_PER_BEAT, scoreToGrid } from '../encoding/grid.js';
+import { compareGridNotes, type GridNote, STEPS_PER_BEAT, scoreToGrid, ticksToSteps } from '../encoding/grid.js';
 import { type EventArray, eventCount, eventsToGrid, gridToEvents } from '../encoding/noteEvents.js';
+import type { MetreChange } from '../encoding/pieceContext.js';
 import { SEED_WIDTH, type SeedArray, scoreToSeed } from '../encoding/seedNotes.js';
 import type { SplitName } from '../ingest/jsb.js';
-import { INSTRUMENTS, type InstrumentName } from '../instruments.js';
+import { INSTRUMENTS, type InstrumentName, partIndex } from '../instruments.js';
 import type { PieceInfo, Score } from '../score.js';
 import { addTally, composerKey, emptyInstrumentTallies, emptySplitTallies, type RoundTripFigures, type Tally } from './summary.js';
 
@@ -11,6 +13,12 @@ import { addTally, composerKey, emptyInstrumentTallies, emptySplitTallies, type 
 export interface PreparedPiece extends PieceInfo {
   split: SplitName;
   instruments: InstrumentName[];
+  /** Part indices (instrument * PARTS_PER_INSTRUMENT + slot) that play, ascending. */
+  parts: number[];
+  /** Its key as found from its notes (model/analysis/keys.ts index). */
+  key: number;
+  /** Time signatures in grid steps (bars restart at each). */
+  metres: MetreChange[];
   notes: number;
   eventOffset: number;
   eventCount: number;
@@ -90,6 +98,11 @@ export function encodeScores(scores: readonly Score[], splits: Map<string, Split
     addTally(ensembles, score.ensemble ?? 'unknown', grid.length);
     addTally(splitTallies, split, grid.length);
     const firstSignature = score.timeSignatures[0];
+    const parts = [...new Set(grid.map((note) => partIndex(note.instrument, note.part ?? 0)))].sort((a, b) => a - b);
+    const metres: MetreChange[] = score.timeSignatures.map((signature) => ({
+      step: ticksToSteps(signature.tick, score.ticksPerBeat),
+      signature: [signature.numerator, signature.denominator],
+    }));
     pieces.push({
       id: score.id,
       title: score.title,
@@ -101,6 +114,9 @@ export function encodeScores(scores: readonly Score[], splits: Map<string, Split
       source: score.source,
       split,
       instruments: used.map((index) => (INSTRUMENTS[index] as (typeof INSTRUMENTS)[number]).name),
+      parts,
+      key: findKey(grid.map((note) => ({ pitch: note.pitch, duration: note.durationSteps }))),
+      metres,
       notes: grid.length,
       eventOffset,
       eventCount: eventCount(events),

@@ -13,7 +13,7 @@ import { readTypedArray, writeFileAtomic, writeTypedArray } from './store.js';
 import type { DatasetSummary, ScoreDatasetSummary } from './summary.js';
 
 /** Bump when the stored layout or the encoding changes, so old caches are rebuilt. */
-export const PREPARED_FORMAT_VERSION = 1;
+export const PREPARED_FORMAT_VERSION = 2;
 
 const MANIFEST = 'manifest.json';
 const EVENTS_FILE = 'events.u16';

@@ -10,6 +10,11 @@ export interface EventSequence {
   /** Events row by row, `fields` numbers each. */
   events: ArrayLike<number>;
   conditions: number[];
+  /** Condition rows that hold for one event's step only (its bar position, ...), `eventConditionSlots` per event. */
+  eventConditions?: Int32Array;
+  eventConditionSlots?: number;
+  /** Head context features of each event, config.headContexts.length per event. */
+  contexts?: Int32Array;
 }
 
 export interface SequenceCodec {
@@ -18,6 +23,8 @@ export interface SequenceCodec {
   fieldWeights(event: ArrayLike<number>, out: Float32Array, offset: number): void;
   /** What "notes" means for bits-per-note: how many of these events are notes. */
   countsAsNote(event: ArrayLike<number>): boolean;
+  /** A training variant of a sequence for an epoch (a transposition, say); the same for the same (sequence, epoch). */
+  augment?(sequence: EventSequence, epoch: number): EventSequence;
 }
 
 export function sequenceLength(sequence: EventSequence, fields: number): number {

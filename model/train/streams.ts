@@ -2,8 +2,8 @@ import { type Chunk, canonicalLowerBounds, emptyChunk } from '../lstm/chunk.js';
 import { seededRandom } from '../lstm/params.js';
 import { type EventSequence, type SequenceCodec, sequenceLength } from './sequences.js';
 
-/** Most condition rows a sequence may carry (composer + up to all eleven instruments). */
-export const CONDITION_SLOTS = 12;
+/** Most condition rows a step may carry: composer, metre, key, up to eleven parts, and per-event rows. */
+export const CONDITION_SLOTS = 20;
 
 /** Which sequences one row plays, back to back, and where each starts. */
 interface RowPlan {
@@ -20,8 +20,11 @@ interface RowPlan {
  */
 export class StreamBatcher {
   private readonly fields: number;
+  private readonly contextSlots: number;
   private cachedEpoch = -1;
   private cachedPlan: RowPlan[] = [];
+  private variantEpoch = -1;
+  private variants = new Map<number, EventSequence>();
 
   constructor(
     private readonly sequences: readonly EventSequence[],
@@ -32,6 +35,7 @@ export class StreamBatcher {
     private readonly shuffle = true,
   ) {
     this.fields = codec.config.fields.length;
+    this.contextSlots = codec.config.headContexts.length;
     if (sequences.length === 0) throw new Error('no sequences to train on');
   }
 
@@ -72,13 +76,30 @@ export class StreamBatcher {
     return plan;
   }
 
+  /** Sequence `index` as this epoch trains on it: augmented when shuffling (training), as it is otherwise. */
+  private sequenceFor(epoch: number, index: number): EventSequence | undefined {
+    const sequence = this.sequences[index];
+    if (!sequence || !this.shuffle || !this.codec.augment) return sequence;
+    if (epoch !== this.variantEpoch) {
+      this.variants = new Map();
+      this.variantEpoch = epoch;
+    }
+    let variant = this.variants.get(index);
+    if (!variant) {
+      variant = this.codec.augment(sequence, epoch);
+      this.variants.set(index, variant);
+    }
+    return variant;
+  }
+
   chunksPerEpoch(epoch = 0): number {
     return Math.ceil(Math.max(...this.plan(epoch).map((row) => row.length)) / this.steps);
   }
 
   chunk(epoch: number, index: number): Chunk {
     const { rows, steps, fields } = this;
-    const chunk = emptyChunk(steps, rows, fields, CONDITION_SLOTS);
+    const contextSlots = this.contextSlots;
+    const chunk = emptyChunk(steps, rows, fields, CONDITION_SLOTS, contextSlots);
     const vocab = this.codec.config.fields.map((field) => field.vocab);
     const plan = this.plan(epoch);
     plan.forEach((row, rowIndex) => {
@@ -87,7 +108,7 @@ export class StreamBatcher {
         const position = index * steps + step;
         const token = step * rows + rowIndex;
         while (slot + 1 < row.starts.length && (row.starts[slot + 1] as number) <= position) slot++;
-        const sequence = this.sequences[row.sequences[slot] ?? -1];
+        const sequence = this.sequenceFor(epoch, row.sequences[slot] ?? -1);
         const offset = position - (row.starts[slot] ?? 0);
         if (!sequence || position >= row.length) {
           for (let k = 0; k < fields; k++) chunk.inputs[token * fields + k] = vocab[k] as number;
@@ -103,9 +124,16 @@ export class StreamBatcher {
         this.codec.fieldWeights(event, chunk.weights, token * fields);
         canonicalLowerBounds(this.codec.config, previous, event, chunk.lowerBounds, token * fields);
         chunk.resets[token] = offset === 0 ? 1 : 0;
-        sequence.conditions.slice(0, CONDITION_SLOTS).forEach((condition, conditionSlot) => {
+        const eventSlots = sequence.eventConditionSlots ?? 0;
+        const stepConditions = [...sequence.conditions];
+        for (let e = 0; e < eventSlots; e++) stepConditions.push(sequence.eventConditions?.[offset * eventSlots + e] as number);
+        if (stepConditions.length > CONDITION_SLOTS)
+          throw new Error(`${sequence.id} has ${stepConditions.length} condition rows, more than ${CONDITION_SLOTS}`);
+        stepConditions.forEach((condition, conditionSlot) => {
           chunk.conditions[token * CONDITION_SLOTS + conditionSlot] = condition;
         });
+        if (sequence.contexts)
+          chunk.contexts.set(sequence.contexts.subarray(offset * contextSlots, (offset + 1) * contextSlots), token * contextSlots);
       }
     });
     return chunk;

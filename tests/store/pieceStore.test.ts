@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE, isPieceId, newPieceId, PieceStore, pieceFilePath, SCHEMA_VERSION } from '../../store/index.js';
 import { temporaryFolder } from '../helpers/paths.js';
 
-const header = { instruments: ['cello' as const], tempo: 80, timeSignature: [3, 4] as [number, number], seed: 42, seconds: 12 };
+const header = {
+  instruments: ['cello' as const],
+  parts: [{ instrument: 'cello' as const, slot: 0, name: 'Cello' }],
+  tempo: 80,
+  timeSignature: [3, 4] as [number, number],
+  seed: 42,
+  seconds: 12,
+};
 const request = { instrument: 'cello', seconds: 12, temperature: 1, topP: 0.95 };
 
 describe('the piece store', () => {

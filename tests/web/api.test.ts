@@ -287,7 +287,14 @@ describe('the web API', () => {
     await app.stop();
     const store = new PieceStore(dataFolder);
     const crashed = newPieceId();
-    const header = { instruments: ['piano' as const], tempo: 96, timeSignature: [4, 4] as [number, number], seed: 1, seconds: 10 };
+    const header = {
+      instruments: ['piano' as const],
+      parts: [{ instrument: 'piano' as const, slot: 0, name: 'Piano' }],
+      tempo: 96,
+      timeSignature: [4, 4] as [number, number],
+      seed: 1,
+      seconds: 10,
+    };
     store.insert({ id: crashed, source: 'cli', request: { instrument: 'piano', seconds: 10, temperature: 1, topP: 0.95 }, header });
     store.setStatus(crashed, 'composing');
     store.close();
