@@ -33,6 +33,7 @@ function readScore(file: string): Score {
 const sameNote = (a: GridNote, b: GridNote | undefined): boolean =>
   b !== undefined &&
   a.instrument === b.instrument &&
+  (a.part ?? 0) === (b.part ?? 0) &&
   a.pitch === b.pitch &&
   a.startStep === b.startStep &&
   a.durationSteps === b.durationSteps &&
@@ -78,21 +79,34 @@ describe('MIDI -> grid -> MIDI, checked with an independent reader', () => {
   ])('%s', (file) => {
     const { notes: quantized } = scoreToGrid(readScore(file));
     const written = gridToMidi(quantized, { bpm: 96, timeSignature: [3, 4], title: file });
-    // What one MIDI channel per instrument can hold; a few unisons of two same-instrument parts.
+    // What one MIDI channel per part can hold (a part re-striking a sounding pitch).
     const { notes: grid, shortened } = endNotesAtRestrike(quantized);
     expect(shortened / grid.length).toBeLessThan(0.01);
     const reread = readMidiIndependently(written);
     expect(reread.ticksPerBeat).toBe(OUTPUT_TICKS_PER_BEAT);
     const ticksPerStep = OUTPUT_TICKS_PER_BEAT / STEPS_PER_BEAT;
+    const instrumentOf = (note: { program: number; pitch: number }) =>
+      instrumentIndex(instrumentForProgram(note.program, note.pitch)?.instrument ?? '') ?? -1;
+    // Each part is a channel of its own: the players of one instrument are its channels in order.
+    const channelsOf = new Map<number, number[]>();
+    for (const note of reread.notes) {
+      const channels = channelsOf.get(instrumentOf(note)) ?? [];
+      if (!channels.includes(note.channel)) channels.push(note.channel);
+      channelsOf.set(
+        instrumentOf(note),
+        channels.sort((a, b) => a - b),
+      );
+    }
     const back: GridNote[] = reread.notes
       .map((note) => ({
-        instrument: instrumentIndex(instrumentForProgram(note.program, note.pitch)?.instrument ?? '') ?? -1,
+        instrument: instrumentOf(note),
+        part: channelsOf.get(instrumentOf(note))?.indexOf(note.channel) ?? -1,
         pitch: note.pitch,
         startStep: note.startTick / ticksPerStep,
         durationSteps: note.durationTicks / ticksPerStep,
         velocityBin: velocityToBin(note.velocity),
       }))
-      .sort((a, b) => a.startStep - b.startStep || a.instrument - b.instrument || a.pitch - b.pitch);
+      .sort((a, b) => a.startStep - b.startStep || a.instrument - b.instrument || a.part - b.part || a.pitch - b.pitch);
     const firstDifference = back.findIndex((note, index) => !sameNote(note, grid[index]));
     expect(firstDifference === -1 ? undefined : [back[firstDifference], grid[firstDifference]]).toBeUndefined();
     expect(back).toHaveLength(grid.length);
@@ -103,8 +117,8 @@ describe('MIDI -> grid -> MIDI, checked with an independent reader', () => {
 
 describe('edge cases of the main encoding', () => {
   it('bridges a long silence with rest events and keeps the onset exact', () => {
-    const late: GridNote = { instrument: 2, pitch: 67, startStep: 3 * MAX_SHIFT_STEPS + 5, durationSteps: 12, velocityBin: 4 };
-    const first: GridNote = { instrument: 0, pitch: 60, startStep: 0, durationSteps: 24, velocityBin: 5 };
+    const late: GridNote = { instrument: 2, part: 0, pitch: 67, startStep: 3 * MAX_SHIFT_STEPS + 5, durationSteps: 12, velocityBin: 4 };
+    const first: GridNote = { instrument: 0, part: 0, pitch: 60, startStep: 0, durationSteps: 24, velocityBin: 5 };
     const events = gridToEvents([late, first]);
     expect(events.length / EVENT_WIDTH).toBe(5);
     expect(eventsToGrid(events)).toEqual([first, late]);
@@ -143,5 +157,35 @@ describe("the seed baseline's encoding", () => {
       expect(note.durationSeconds).toBeCloseTo(original?.durationSeconds ?? 0, 4);
     });
     for (let row = 1; row < rows.length; row += SEED_WIDTH) expect(rows[row]).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('parts: each player of the source is a part of its own', () => {
+  it.each([
+    ['Beethoven/2368_qt12_4.mid', ['violin', 'violin', 'viola', 'cello']],
+    ['Mozart/1791_kv_465_4.mid', ['violin', 'violin', 'viola', 'cello']],
+  ])('%s keeps violin 1 and violin 2 apart through the encoding and a written MIDI file', (file, players) => {
+    const { notes } = scoreToGrid(readScore(file));
+    const decoded = eventsToGrid(gridToEvents(notes));
+    const partsOf = (grid: readonly GridNote[]) =>
+      [...new Set(grid.map((note) => `${INSTRUMENTS[note.instrument]?.name} ${note.part ?? 0}`))].sort();
+    expect(partsOf(decoded)).toEqual(
+      players.map((name, index) => `${name} ${players.slice(0, index).filter((other) => other === name).length}`).sort(),
+    );
+    const violin = instrumentIndex('violin');
+    const first = decoded.filter((note) => note.instrument === violin && note.part === 0);
+    const second = decoded.filter((note) => note.instrument === violin && note.part === 1);
+    // Violin 1 is the higher part, and the two are different lines, not copies.
+    const mean = (grid: readonly GridNote[]) => grid.reduce((sum, note) => sum + note.pitch, 0) / grid.length;
+    expect(mean(first)).toBeGreaterThan(mean(second));
+    expect(first.length).toBeGreaterThan(100);
+    expect(second.length).toBeGreaterThan(100);
+    // An independent reader of the written file sees one track per part: two violin tracks on two channels.
+    const written = readMidiIndependently(gridToMidi(decoded, { bpm: 96 }));
+    const violinChannels = new Set(
+      written.notes.filter((note) => note.program === INSTRUMENTS[violin as number]?.program).map((note) => note.channel),
+    );
+    expect(violinChannels.size).toBe(2);
+    expect(written.trackNames.filter((name) => name === 'violin')).toHaveLength(2);
   });
 });

@@ -11,6 +11,12 @@ export const TINY_CONFIG: NetworkConfig = networkConfigSchema.parse({
   ],
   orderKeyFields: [1, 2],
   conditionVocab: 3,
+  // Head features like the score codec's (a part's last pitch for the pitch head, ...): two for pitch.
+  headContexts: [
+    { field: 1, vocab: 3 },
+    { field: 2, vocab: 4 },
+    { field: 2, vocab: 2 },
+  ],
   embedSize: 6,
   hiddenSize: 5,
   layers: 3,
@@ -21,7 +27,7 @@ export const TINY_CONFIG: NetworkConfig = networkConfigSchema.parse({
 export function randomChunk(config: NetworkConfig, steps: number, rows: number, seed: number, resetAt: number[] = []): Chunk {
   const random = seededRandom(seed);
   const fields = config.fields.length;
-  const chunk = emptyChunk(steps, rows, fields, 2);
+  const chunk = emptyChunk(steps, rows, fields, 2, config.headContexts.length);
   chunk.weights.fill(1);
   for (let row = 0; row < rows; row++) {
     let previous: number[] | undefined;
@@ -46,6 +52,9 @@ export function randomChunk(config: NetworkConfig, steps: number, rows: number, 
       canonicalLowerBounds(config, previous, event, chunk.lowerBounds, token * fields);
       chunk.resets[token] = previous ? 0 : 1;
       chunk.conditions[token * 2] = condition;
+      config.headContexts.forEach((context, slot) => {
+        chunk.contexts[token * config.headContexts.length + slot] = Math.floor(random() * context.vocab);
+      });
       previous = event;
     }
   }

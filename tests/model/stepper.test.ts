@@ -5,6 +5,7 @@ import { canonicalBound } from '../../model/generate/sampleEvents.js';
 import { logSoftmax } from '../../model/generate/sampling.js';
 import { LstmStepper, StepperWeights } from '../../model/generate/stepper.js';
 import { LstmNetwork, zeroState } from '../../model/lstm/network.js';
+import { headContextSlots } from '../../model/lstm/config.js';
 import { initParams } from '../../model/lstm/params.js';
 import { randomChunk, TINY_CONFIG } from '../helpers/tinyNetwork.js';
 
@@ -30,7 +31,8 @@ describe('stepping one event at a time', () => {
       );
       stepper.advance(previous, conditions);
       for (let field = 0; field < fields; field++) {
-        const logits = stepper.fieldLogits(field, event.slice(0, field));
+        const contexts = headContextSlots(TINY_CONFIG, field).map((slot) => chunk.contexts[step * chunk.contextSlots + slot] as number);
+        const logits = stepper.fieldLogits(field, event.slice(0, field), contexts);
         const bound = canonicalBound(TINY_CONFIG, previous, event, field);
         for (let value = 0; value < bound; value++) logits[value] = Number.NEGATIVE_INFINITY;
         stepped[field] = (stepped[field] as number) - (logSoftmax(logits)[event[field] as number] as number);
@@ -78,5 +80,6 @@ function sliceSteps(chunk: ReturnType<typeof randomChunk>, start: number, end: n
     lowerBounds: chunk.lowerBounds.slice(...perStep(chunk.fields)),
     conditions: chunk.conditions.slice(...perStep(chunk.conditionSlots)),
     resets: chunk.resets.slice(...perStep(1)),
+    contexts: chunk.contexts.slice(...perStep(chunk.contextSlots)),
   };
 }
