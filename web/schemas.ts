@@ -20,7 +20,7 @@ export const pieceNameSchema = z
   });
 
 const NUMBER_FIELDS = ['seconds', 'tempo', 'temperature', 'topP', 'seed'] as const;
-const TEXT_FIELDS = ['instrument', 'composer'] as const;
+const TEXT_FIELDS = ['instrument', 'composer', 'key', 'metre'] as const;
 
 /**
  * A multipart form's fields as the JSON body would carry them: numbers as numbers, empty fields left

@@ -1,5 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { type ChatInputCommandInteraction, EmbedBuilder, type GuildMember, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { KEY_NAMES } from '../../model/analysis/keys.js';
+import { METRES } from '../../model/analysis/metre.js';
 import { COMPOSERS, composerLabel } from '../../model/codecs/composers.js';
 import { MAX_SECONDS, MIN_SECONDS } from '../../model/compose/request.js';
 import { ENSEMBLES } from '../../model/ensembles.js';
@@ -39,13 +41,26 @@ const data = new SlashCommandBuilder()
     option.setName('creativity').setDescription('Sampling temperature: low is safe, high is adventurous').setMinValue(0.1).setMaxValue(2),
   )
   .addIntegerOption((option) => option.setName('seed').setDescription('The same seed writes the same piece').setMinValue(0))
+  .addStringOption((option) =>
+    option
+      .setName('key')
+      .setDescription('The key (default: as the model likes)')
+      .addChoices(...KEY_NAMES.map((name) => ({ name: name.replace(/-/g, ' '), value: name }))),
+  )
+  .addStringOption((option) =>
+    option
+      .setName('metre')
+      .setDescription('The time signature (default 4/4)')
+      .addChoices(...METRES.map((metre) => ({ name: metre, value: metre }))),
+  )
   .addBooleanOption((option) => option.setName('voice').setDescription('Play it in your voice channel while it is written'))
   .toJSON();
 
 function describePiece(piece: PieceRecord): string {
   const { header } = piece;
   const composer = header.composer ? ` in the style of ${composerLabel(header.composer)}` : '';
-  return `${header.instruments.map(instrumentLabel).join(', ')}${composer}`;
+  const key = header.key ? ` in ${header.key.replace(/-/g, ' ')}` : '';
+  return `${(header.parts ?? []).map((part) => part.name).join(', ') || header.instruments.map(instrumentLabel).join(', ')}${composer}${key}, ${header.timeSignature.join('/')}`;
 }
 
 function embedFor(piece: PieceRecord, instrumentLabel: string, publicUrl: string): EmbedBuilder {
@@ -135,6 +150,8 @@ export const composeCommand: BotCommand = {
           instrument,
           composer: interaction.options.getString('composer') ?? undefined,
           seconds: interaction.options.getInteger('seconds') ?? undefined,
+          key: interaction.options.getString('key') ?? undefined,
+          metre: interaction.options.getString('metre') ?? undefined,
           temperature: interaction.options.getNumber('creativity') ?? undefined,
           seed: interaction.options.getInteger('seed') ?? undefined,
         },

@@ -12,7 +12,7 @@ import { SHIPPED_MUSICNET_MODEL } from '../shippedModels.js';
 import { UsageError } from '../usageError.js';
 
 export const GENERATE_USAGE =
-  'partita generate [--checkpoint DIR] --instrument NAME [--composer NAME] [--seconds S] [--tempo BPM] [--temperature T] [--top-p P] [--seed N] [--primer FILE.mid] --out FILE.(mid|wav|ogg|mp3|svg)';
+  'partita generate [--checkpoint DIR] --instrument NAME [--composer NAME] [--seconds S] [--tempo BPM] [--key KEY] [--metre N/D] [--temperature T] [--top-p P] [--seed N] [--primer FILE.mid] --out FILE.(mid|wav|ogg|mp3|svg)';
 const OUTPUT_EXTENSIONS = ['.mid', '.midi', '.wav', '.ogg', '.mp3', '.svg'];
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
@@ -43,6 +43,8 @@ export async function runGenerate(argv: string[]): Promise<void> {
       composer: { type: 'string' },
       seconds: { type: 'string' },
       tempo: { type: 'string' },
+      key: { type: 'string' },
+      metre: { type: 'string' },
       temperature: { type: 'string' },
       'top-p': { type: 'string' },
       seed: { type: 'string' },
@@ -63,6 +65,8 @@ export async function runGenerate(argv: string[]): Promise<void> {
       composer: values.composer,
       seconds: numberFlag('seconds', values.seconds),
       tempo: numberFlag('tempo', values.tempo),
+      key: values.key,
+      metre: values.metre,
       temperature: numberFlag('temperature', values.temperature),
       topP: numberFlag('top-p', values['top-p']),
       seed: numberFlag('seed', values.seed),
@@ -102,7 +106,10 @@ export async function runGenerate(argv: string[]): Promise<void> {
       out: values.out,
       instrument: values.instrument,
       instruments: header.instruments,
+      parts: header.parts.map((part) => part.name),
       composer: header.composer ?? null,
+      key: header.key ?? null,
+      metre: header.timeSignature.join('/'),
       seed: header.seed,
       tempo: header.tempo,
       seconds: header.seconds,

@@ -4,8 +4,8 @@ import { compileMatvecKernel } from '../../model/generate/matvecKernel.js';
 import { canonicalBound } from '../../model/generate/sampleEvents.js';
 import { logSoftmax } from '../../model/generate/sampling.js';
 import { LstmStepper, StepperWeights } from '../../model/generate/stepper.js';
-import { LstmNetwork, zeroState } from '../../model/lstm/network.js';
 import { headContextSlots } from '../../model/lstm/config.js';
+import { LstmNetwork, zeroState } from '../../model/lstm/network.js';
 import { initParams } from '../../model/lstm/params.js';
 import { randomChunk, TINY_CONFIG } from '../helpers/tinyNetwork.js';
 

@@ -11,6 +11,8 @@ const MAX_SEED = 2 ** 31 - 1;
  *   instruments: InstrumentOption[],
  *   ensembles: EnsembleOption[],
  *   composers: {name: string, label: string}[],
+ *   keys?: {name: string, label: string}[],
+ *   metres?: string[],
  *   limits?: {minSeconds?: number, maxSeconds?: number, maxPrimerBytes?: number},
  *   defaults?: {instrument?: string, seconds?: number, temperature?: number},
  * }} Options
@@ -43,6 +45,8 @@ export class ComposeForm {
     this.form = form;
     this.instrument = /** @type {HTMLSelectElement} */ (form.elements.namedItem('instrument'));
     this.composer = /** @type {HTMLSelectElement} */ (form.elements.namedItem('composer'));
+    this.key = /** @type {HTMLSelectElement} */ (form.elements.namedItem('key'));
+    this.metre = /** @type {HTMLSelectElement} */ (form.elements.namedItem('metre'));
     this.seconds = /** @type {HTMLInputElement} */ (form.elements.namedItem('seconds'));
     this.tempo = /** @type {HTMLInputElement} */ (form.elements.namedItem('tempo'));
     this.temperature = /** @type {HTMLInputElement} */ (form.elements.namedItem('temperature'));
@@ -76,6 +80,8 @@ export class ComposeForm {
     );
     this.instrument.value = options.defaults?.instrument ?? 'piano';
     this.composer.append(...options.composers.map((composer) => option(composer.name, composer.label)));
+    this.key.append(...(options.keys ?? []).map((key) => option(key.name, key.label)));
+    this.metre.append(...(options.metres ?? []).map((metre) => option(metre, metre)));
     const limits = options.limits ?? {};
     if (limits.minSeconds) this.seconds.min = String(limits.minSeconds);
     if (limits.maxSeconds) this.seconds.max = String(limits.maxSeconds);
@@ -90,12 +96,14 @@ export class ComposeForm {
 
   /**
    * Shows an opened piece's settings, so writing it again or a variation of it is one change away.
-   * @param {{instrument: string, composer?: string, seconds: number, tempo?: number, temperature: number}} request
+   * @param {{instrument: string, composer?: string, key?: string, metre?: string, seconds: number, tempo?: number, temperature: number}} request
    * @param {number} seed
    */
   show(request, seed) {
     this.instrument.value = request.instrument;
     this.composer.value = request.composer ?? '';
+    this.key.value = request.key ?? '';
+    this.metre.value = request.metre ?? '';
     this.seconds.value = String(request.seconds);
     this.tempo.value = request.tempo ? String(request.tempo) : '';
     this.temperature.value = String(request.temperature);
@@ -118,6 +126,8 @@ export class ComposeForm {
     /** @type {Record<string, string | number>} */
     const fields = { instrument: this.instrument.value, seconds: Number(this.seconds.value), temperature: Number(this.temperature.value) };
     if (this.composer.value) fields.composer = this.composer.value;
+    if (this.key.value) fields.key = this.key.value;
+    if (this.metre.value) fields.metre = this.metre.value;
     if (this.tempo.value) fields.tempo = Number(this.tempo.value);
     if (this.seed.value) fields.seed = Number(this.seed.value);
     const primer = this.primer.files?.[0];
