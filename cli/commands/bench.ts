@@ -1,16 +1,19 @@
 import { parseArgs } from 'node:util';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_TRAIN_SPEED, measureTrainSpeed } from '../../model/bench/trainSpeed.js';
+import { loadComposerModel } from '../../model/compose/composerModel.js';
 import { startEngine } from '../../model/engine.js';
+import { DEFAULT_CONDITIONING, measureConditioning } from '../../model/eval/conditioning.js';
 import { prepare } from '../../model/prepare/prepare.js';
 import { codedData } from '../../model/train/dataForTraining.js';
 import { progressBar } from '../progress.js';
+import { SHIPPED_MUSICNET_MODEL } from '../shippedModels.js';
 import { UsageError } from '../usageError.js';
 import { runJsbBenchmark } from './benchJsb.js';
 import { runSpeedBenchmark } from './benchSpeed.js';
 import { defaultPreparedFolder } from './prepare.js';
 
-export const BENCH_USAGE = 'partita bench jsb|speed|train [--checkpoint DIR] [--seed-checkpoint DIR] [--data DATA] --json';
+export const BENCH_USAGE = 'partita bench jsb|speed|train|conditioning [--checkpoint DIR] [--seed-checkpoint DIR] [--data DATA] --json';
 const DEFAULT_MUSICNET = '../shared/data/musicnet';
 
 export async function runBench(argv: string[]): Promise<void> {
@@ -41,6 +44,14 @@ export async function runBench(argv: string[]): Promise<void> {
     case 'speed':
       result = await runSpeedBenchmark({ checkpoint: values.checkpoint, seedCheckpoint: values['seed-checkpoint'] });
       break;
+    case 'conditioning': {
+      const model = await loadComposerModel(values.checkpoint ?? SHIPPED_MUSICNET_MODEL);
+      result = {
+        benchmark: 'conditioning',
+        ...(await measureConditioning(model, { ...DEFAULT_CONDITIONING, onProgress: progressBar('conditioning') })),
+      };
+      break;
+    }
     case 'jsb':
       result = await runJsbBenchmark(values);
       break;

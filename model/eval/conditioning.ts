@@ -1,0 +1,100 @@
+import { findKey, keyName } from '../analysis/keys.js';
+import { barSteps, strongBeatSteps, type TimeSignaturePair } from '../analysis/metre.js';
+import { compose } from '../compose/compose.js';
+import type { ComposerModel } from '../compose/composerModel.js';
+import type { ComposedNote } from '../compose/note.js';
+import { parseComposeRequest } from '../compose/request.js';
+import { STEPS_PER_BEAT } from '../encoding/grid.js';
+import { ignoreProgress, type ProgressCallback } from '../progress.js';
+
+/**
+ * Does a request's key and metre come out? For each asked key, pieces are written with it and
+ * their key found from the notes (Krumhansl-Schmuckler); for each asked metre, the onsets are
+ * read against every candidate metre's strong beats (downbeat, and the half bar of 4/4 or the
+ * second dotted quarter of 6/8): the metre asked for should have the most onsets on its strong
+ * beats, relative to what evenly spread eighth-note onsets would give.
+ */
+export interface ConditioningOptions {
+  keys: readonly string[];
+  metres: readonly TimeSignaturePair[];
+  piecesPerRequest: number;
+  instrument: string;
+  seconds: number;
+  onProgress?: ProgressCallback;
+}
+
+export const DEFAULT_CONDITIONING: Omit<ConditioningOptions, 'onProgress'> = {
+  keys: ['d-minor', 'e-flat-major', 'a-major', 'f-sharp-minor', 'c-major', 'g-minor'],
+  metres: [
+    [4, 4],
+    [3, 4],
+    [6, 8],
+  ],
+  piecesPerRequest: 30,
+  instrument: 'string-quartet',
+  seconds: 20,
+};
+
+async function collect(notes: AsyncIterable<ComposedNote>): Promise<ComposedNote[]> {
+  const all: ComposedNote[] = [];
+  for await (const note of notes) all.push(note);
+  return all;
+}
+
+const EIGHTH_STEPS = STEPS_PER_BEAT / 2;
+
+/**
+ * How much more often onsets fall on this metre's strong beats than on an average eighth-note
+ * position of its bar (1 = no accent in this metre).
+ */
+export function strongBeatSalience(onsetSteps: readonly number[], signature: TimeSignaturePair): number {
+  const bar = barSteps(signature);
+  const strong = new Set(strongBeatSteps(signature));
+  const onStrong = onsetSteps.filter((step) => strong.has(step % bar)).length;
+  const expected = strong.size / (bar / EIGHTH_STEPS);
+  return onsetSteps.length === 0 ? 0 : onStrong / onsetSteps.length / expected;
+}
+
+export async function measureConditioning(model: ComposerModel, options: ConditioningOptions) {
+  const progress = options.onProgress ?? ignoreProgress;
+  const total = (options.keys.length + options.metres.length) * options.piecesPerRequest;
+  let done = 0;
+  const keys: Record<string, { agreement: number; found: Record<string, number> }> = {};
+  for (const key of options.keys) {
+    const found: Record<string, number> = {};
+    let agree = 0;
+    for (let seed = 1; seed <= options.piecesPerRequest; seed++) {
+      const request = parseComposeRequest({ instrument: options.instrument, seconds: options.seconds, key, seed });
+      const notes = await collect(compose(model, request));
+      const name = keyName(findKey(notes.map((note) => ({ pitch: note.pitch, duration: note.durationSeconds }))));
+      found[name] = (found[name] ?? 0) + 1;
+      if (name === key) agree++;
+      progress(++done, total, `key ${key}`);
+    }
+    keys[key] = { agreement: agree / options.piecesPerRequest, found };
+  }
+  const metres: Record<string, { salience: Record<string, number>; strongest: string; asked_is_strongest: boolean }> = {};
+  for (const metre of options.metres) {
+    const label = metre.join('/');
+    const onsets: number[] = [];
+    for (let seed = 1; seed <= options.piecesPerRequest; seed++) {
+      const request = parseComposeRequest({ instrument: options.instrument, seconds: options.seconds, metre: label, seed, tempo: 96 });
+      const notes = await collect(compose(model, request));
+      const stepsPerSecond = (96 / 60) * STEPS_PER_BEAT;
+      onsets.push(...notes.map((note) => Math.round(note.startSeconds * stepsPerSecond)));
+      progress(++done, total, `metre ${label}`);
+    }
+    const salience = Object.fromEntries(options.metres.map((candidate) => [candidate.join('/'), strongBeatSalience(onsets, candidate)]));
+    const strongest = Object.entries(salience).sort((a, b) => b[1] - a[1])[0]?.[0] ?? label;
+    metres[label] = { salience, strongest, asked_is_strongest: strongest === label };
+  }
+  const agreements = Object.values(keys).map((entry) => entry.agreement);
+  return {
+    instrument: options.instrument,
+    seconds: options.seconds,
+    pieces_per_request: options.piecesPerRequest,
+    key_agreement: agreements.reduce((sum, value) => sum + value, 0) / Math.max(1, agreements.length),
+    keys,
+    metres,
+  };
+}
