@@ -139,9 +139,11 @@ export function isKeyboard(name: InstrumentName): boolean {
   return name === 'piano' || name === 'harpsichord';
 }
 
-/** A part's name as people read it: "Violin 1" when the ensemble has two, else "Violin". */
-export function partLabel(part: PartSpec, ensemble: readonly PartSpec[]): string {
-  const label = instrumentLabel(part.instrument);
+/**
+ * A part's name, as its MIDI track is named: "violin 1" when the ensemble has two violins, else
+ * "violin" (the instrument's own name, as tracks were named before parts).
+ */
+export function partName(part: PartSpec, ensemble: readonly PartSpec[]): string {
   const doubled = ensemble.filter((other) => other.instrument === part.instrument).length > 1;
-  return doubled ? `${label} ${part.slot + 1}` : label;
+  return doubled ? `${part.instrument} ${part.slot + 1}` : part.instrument;
 }

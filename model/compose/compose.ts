@@ -7,7 +7,7 @@ import { PieceContext } from '../encoding/pieceContext.js';
 import { findInstrumentation } from '../ensembles.js';
 import { sampleEvent } from '../generate/sampleEvents.js';
 import type { LstmStepper } from '../generate/stepper.js';
-import { INSTRUMENTS, instrumentIndex, PART_COUNT, partIndex, partLabel, partOfIndex } from '../instruments.js';
+import { INSTRUMENTS, instrumentIndex, PART_COUNT, partIndex, partName, partOfIndex } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
 import { borrowStepper, type ComposerModel, returnStepper } from './composerModel.js';
 import { type EndingPlan, pieceRules, planEnding } from './constraints.js';
@@ -55,7 +55,7 @@ export function planPiece(request: ComposeRequest): PiecePlan {
   // person asked for is new music, and the model always writes the ending.
   const halfInBars = Math.floor(ending.endStep / 2 / ending.barSteps) * ending.barSteps;
   const primer = primerReading ? fitPrimer(primerReading.notes, instrumentation.parts, Math.max(ending.barSteps, halfInBars)) : [];
-  const parts: HeaderPart[] = instrumentation.parts.map((part) => ({ ...part, name: partLabel(part, instrumentation.parts) }));
+  const parts: HeaderPart[] = instrumentation.parts.map((part) => ({ ...part, name: partName(part, instrumentation.parts) }));
   const header: PieceHeader = {
     instruments: instrumentation.instruments,
     parts,

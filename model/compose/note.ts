@@ -3,7 +3,7 @@ import type { InstrumentName } from '../instruments.js';
 /** One note of a composed piece, as compose() streams it: everything a synth or a piano roll needs. */
 export interface ComposedNote {
   instrument: InstrumentName;
-  /** The part that plays it ("Violin 1"), one of the header's parts; absent means the instrument's only part. */
+  /** The part that plays it ("violin 1"), one of the header's parts; absent means the instrument's only part. */
   part?: string;
   /** MIDI pitch 0-127, inside the instrument's playable range. */
   pitch: number;
@@ -26,7 +26,7 @@ export interface HeaderPart {
 export interface PieceHeader {
   /** The distinct instruments (one synth channel each). */
   instruments: readonly InstrumentName[];
-  /** The players, each a line and a MIDI track of its own ("Violin 1", "Violin 2", "Viola", ...). */
+  /** The players, each a line and a MIDI track of its own ("violin 1", "violin 2", "viola", ...). */
   parts: readonly HeaderPart[];
   /** The key asked for ("d-minor"), or undefined when the model chose. */
   key?: string;

@@ -4,7 +4,7 @@ import { instrumentIndex } from '../instruments.js';
 import type { ComposedNote, PieceHeader } from './note.js';
 
 /**
- * A composed piece as a Standard MIDI File: one named track per part ("Violin 1", "Violin 2",
+ * A composed piece as a Standard MIDI File: one named track per part ("violin 1", "violin 2",
  * ...) with its instrument's General MIDI program, the piece's tempo and metre. Notes are on the grid already (compose()
  * writes step multiples), so converting seconds back to steps is exact up to rounding.
  */

@@ -7,7 +7,7 @@ import { DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { EVENT_WIDTH, eventsToGrid } from '../encoding/noteEvents.js';
 import { SEED_WIDTH, type SeedArray } from '../encoding/seedNotes.js';
-import { INSTRUMENTS, partLabel, partOfIndex } from '../instruments.js';
+import { INSTRUMENTS, partName, partOfIndex } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
 import type { PreparedPiece } from '../prepare/encodeScores.js';
 import { seedGenerate } from '../seed/seedGenerate.js';
@@ -55,7 +55,7 @@ export function headerLike(like: PreparedPiece, seconds: number, seed: number): 
   });
   return {
     instruments: [...new Set(specs.map((spec) => spec.instrument))],
-    parts: specs.map((spec) => ({ ...spec, name: partLabel(spec, specs) })),
+    parts: specs.map((spec) => ({ ...spec, name: partName(spec, specs) })),
     composer: like.composer,
     tempo: like.bpm,
     timeSignature: like.timeSignature,

@@ -42,8 +42,10 @@ describe('compose', () => {
       expect(notes.length).toBeGreaterThan(0);
       const midi = readMidiIndependently(composedToMidi(plan.header, notes));
       expect(midi.notes.length).toBe(notes.length);
-      // The first track is the tempo track (no name without a title); then one named track per instrument.
-      expect(midi.trackNames.filter((track) => track !== '').sort()).toEqual([...instruments].sort());
+      // The first track is the tempo track (no name without a title); then one named track per part
+      // (a quartet: violin 1, violin 2, viola, cello), each on a channel of its own.
+      expect(midi.trackNames.filter((track) => track !== '').sort()).toEqual(plan.header.parts.map((part) => part.name).sort());
+      expect(new Set(midi.notes.map((note) => note.channel)).size).toBeLessThanOrEqual(plan.header.parts.length);
       for (const note of midi.notes) {
         expect(programs.has(note.program), `program ${note.program} in a ${name} piece`).toBe(true);
         const spec = SPEC_BY_PROGRAM.get(note.program);
@@ -51,6 +53,26 @@ describe('compose', () => {
         expect(note.pitch).toBeLessThanOrEqual(spec?.highestPitch ?? 127);
       }
     }
+  });
+
+  it('writes a quartet as four parts: violin 1 and violin 2 are separate lines', async () => {
+    const plan = planPiece(request({ instrument: 'string-quartet', seconds: 20, seed: 5 }));
+    expect(plan.header.parts.map((part) => part.name)).toEqual(['violin 1', 'violin 2', 'viola', 'cello']);
+    const notes = await collect(composePlanned(model, plan));
+    for (const name of ['violin 1', 'violin 2']) expect(notes.filter((note) => note.part === name).length).toBeGreaterThan(3);
+    const midi = readMidiIndependently(composedToMidi(plan.header, notes));
+    const violinChannels = new Set(midi.notes.filter((note) => note.program === 40).map((note) => note.channel));
+    expect(violinChannels.size).toBe(2);
+  });
+
+  it('takes a key and a metre: the header and the MIDI say them, bars are of that metre', async () => {
+    const plan = planPiece(request({ ...parseComposeRequest({ instrument: 'violin-piano', key: 'E-flat major', metre: '3/4' }), seed: 2 }));
+    expect(plan.header.key).toBe('e-flat-major');
+    expect(plan.header.timeSignature).toEqual([3, 4]);
+    expect(plan.ending.barSteps).toBe(72);
+    expect(plan.ending.endStep % 72).toBe(0);
+    const notes = await collect(composePlanned(model, plan));
+    expect(notes.length).toBeGreaterThan(0);
   });
 
   it('covers the ensembles the issue lists', () => {
@@ -141,6 +163,10 @@ describe('compose', () => {
     [{ instrument: 'violin', seconds: -5 }, /seconds/],
     [{ instrument: 'violin', seconds: 100000 }, /seconds/],
     [{ instrument: 'violin', temperature: 0 }, /temperature/],
+    [{ instrument: 'violin', key: 'h-minor' }, /key: unknown key/],
+    [{ instrument: 'violin', key: 'd' }, /key: unknown key/],
+    [{ instrument: 'violin', metre: '7/5' }, /metre: unknown metre/],
+    [{ instrument: 'violin', metre: 'waltz' }, /metre: unknown metre/],
   ])('rejects %j with a message naming the field', (input, message) => {
     expect(() => parseComposeRequest(input)).toThrow(ComposeError);
     expect(() => parseComposeRequest(input)).toThrow(message);

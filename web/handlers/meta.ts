@@ -5,7 +5,7 @@ import { COMPOSERS, composerLabel } from '../../model/codecs/composers.js';
 import { composeRequestSchema, MAX_PRIMER_BYTES, MAX_SECONDS, MIN_SECONDS } from '../../model/compose/request.js';
 import { ENSEMBLES } from '../../model/ensembles.js';
 import { INSTRUMENT_COLORS } from '../../model/instrumentColors.js';
-import { INSTRUMENTS, instrumentLabel, partLabel } from '../../model/instruments.js';
+import { INSTRUMENTS, instrumentLabel, partName } from '../../model/instruments.js';
 import type { Studio } from '../../studio/index.js';
 
 /** "e-flat-major" as people write it: "E♭ major". */
@@ -32,7 +32,7 @@ function options() {
       name: ensemble.name,
       label: ensemble.label,
       instruments: ensemble.instruments,
-      parts: ensemble.parts.map((part) => partLabel(part, ensemble.parts)),
+      parts: ensemble.parts.map((part) => partName(part, ensemble.parts)),
     })),
     composers: COMPOSERS.map((name) => ({ name, label: composerLabel(name) })),
     keys: KEY_NAMES.map((name) => ({ name, label: keyLabel(name) })),
