@@ -68,15 +68,15 @@ export function headerLike(like: PreparedPiece, seconds: number, seed: number): 
  * A piece written the way users get one, through composePlanned() with all of compose's rules
  * and default sampling, under a real piece's composer, parts, tempo and metre.
  */
-export async function composeLikePiece(model: ComposerModel, like: PreparedPiece, seconds: number, seed: number): Promise<ComposedNote[]> {
+export async function composeLikePiece(
+  model: ComposerModel,
+  like: PreparedPiece,
+  seconds: number,
+  seed: number,
+  sampling: { temperature: number; topP: number } = { temperature: DEFAULT_TEMPERATURE, topP: DEFAULT_TOP_P },
+): Promise<ComposedNote[]> {
   const header = headerLike(like, seconds, seed);
-  const plan: PiecePlan = {
-    header,
-    primer: [],
-    ending: planEnding(seconds, like.bpm, like.timeSignature),
-    temperature: DEFAULT_TEMPERATURE,
-    topP: DEFAULT_TOP_P,
-  };
+  const plan: PiecePlan = { header, primer: [], ending: planEnding(seconds, like.bpm, like.timeSignature), ...sampling };
   const notes: ComposedNote[] = [];
   for await (const note of composePlanned(model, plan)) notes.push(note);
   return notes;

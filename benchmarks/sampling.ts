@@ -1,0 +1,98 @@
+/**
+ * Chooses compose()'s sampling defaults by the musicality measures: for each temperature and
+ * top-p, pieces are written like every validation piece (same composer, parts, tempo, metre;
+ * first 64 beats) and compared with the real ones: the leave-one-out 1-NN accuracy (0.5 =
+ * indistinguishable) and the mean |z| distance of each measure's mean from the real mean.
+ * The test split is scored too for the chosen setting only, so the choice never sees it.
+ *
+ *     node dist/benchmarks/sampling.js [--checkpoint DIR] [--data ../shared/data/musicnet] [--copies 2]
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultPreparedFolder } from '../cli/commands/prepare.js';
+import { SHIPPED_MUSICNET_MODEL } from '../cli/shippedModels.js';
+import { loadComposerModel } from '../model/compose/composerModel.js';
+import { startEngine } from '../model/engine.js';
+import { composeLikePiece, headerLike } from '../model/eval/generatedPieces.js';
+import {
+  DEFAULT_CUT_BEATS,
+  MEASURE_NAMES,
+  type MeasuredPiece,
+  measurePiece,
+  oneNearestNeighbourAccuracy,
+  summarizeMeasures,
+} from '../model/eval/musicality.js';
+import { composedMeasured, preparedPieceMeasured } from '../model/eval/musicalityReport.js';
+import type { PreparedPiece } from '../model/prepare/encodeScores.js';
+import { prepare } from '../model/prepare/prepare.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: resolve(repoRoot, '..', 'shared', 'data', 'musicnet') },
+    checkpoint: { type: 'string' },
+    copies: { type: 'string', default: '2' },
+  },
+});
+const TEMPERATURES = [0.6, 0.7, 0.8, 0.9, 1];
+const TOP_PS = [0.9, 0.95, 1];
+
+await startEngine();
+const prepared = prepare(values.data, defaultPreparedFolder(values.data));
+const dataset = prepared.dataset;
+if (dataset.kind === 'jsb') throw new Error('the sampling benchmark needs MusicNet');
+const model = await loadComposerModel(values.checkpoint ?? SHIPPED_MUSICNET_MODEL);
+const copies = Number(values.copies);
+
+async function score(pieces: readonly PreparedPiece[], temperature: number, topP: number) {
+  const real = pieces.map((piece) => measurePiece(preparedPieceMeasured(piece, (dataset as { events: Uint16Array }).events)));
+  const generated: MeasuredPiece[] = [];
+  for (const [index, piece] of pieces.entries()) {
+    const seconds = ((DEFAULT_CUT_BEATS + 8) * 60) / piece.bpm;
+    for (let copy = 0; copy < copies; copy++) {
+      const seed = 1000 * copy + index + 1;
+      generated.push(
+        composedMeasured(headerLike(piece, seconds, seed), await composeLikePiece(model, piece, seconds, seed, { temperature, topP })),
+      );
+    }
+  }
+  const measured = generated.map(measurePiece);
+  const realSummary = summarizeMeasures(real);
+  const ours = summarizeMeasures(measured);
+  const zDistance =
+    MEASURE_NAMES.reduce(
+      (sum, name) => sum + Math.abs(ours[name].mean - realSummary[name].mean) / Math.max(1e-6, realSummary[name].std),
+      0,
+    ) / MEASURE_NAMES.length;
+  return {
+    temperature,
+    topP,
+    one_nn_accuracy: oneNearestNeighbourAccuracy(real, measured),
+    mean_abs_z: zDistance,
+    means: Object.fromEntries(MEASURE_NAMES.map((name) => [name, ours[name].mean])),
+    real_means: Object.fromEntries(MEASURE_NAMES.map((name) => [name, realSummary[name].mean])),
+  };
+}
+
+const valid = dataset.pieces.filter((piece) => piece.split === 'valid');
+const grid = [];
+for (const temperature of TEMPERATURES) {
+  for (const topP of TOP_PS) {
+    const result = await score(valid, temperature, topP);
+    grid.push(result);
+    process.stderr.write(
+      `T ${temperature} top-p ${topP}: 1-NN ${result.one_nn_accuracy.toFixed(3)}, mean |z| ${result.mean_abs_z.toFixed(3)}\n`,
+    );
+  }
+}
+const chosen = [...grid].sort((a, b) => a.one_nn_accuracy - b.one_nn_accuracy || a.mean_abs_z - b.mean_abs_z)[0];
+if (!chosen) throw new Error('no settings scored');
+const test = await score(
+  dataset.pieces.filter((piece) => piece.split === 'test'),
+  chosen.temperature,
+  chosen.topP,
+);
+process.stdout.write(
+  `${JSON.stringify({ benchmark: 'sampling', checkpoint: model.folder, split: 'valid', copies, grid, chosen: { temperature: chosen.temperature, topP: chosen.topP }, test })}\n`,
+);
