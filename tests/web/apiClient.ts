@@ -49,12 +49,13 @@ export async function readEvents(url: string, stopAfter: (event: SseEvent) => bo
     for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const name = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = block
-        .split('\n')
-        .filter((line) => line.startsWith('data: '))
-        .map((line) => line.slice(6))
-        .join('\n');
+      // As the SSE spec reads a block: lines starting with ':' are comments (the server's
+      // keep-alive), and a block without data lines dispatches nothing.
+      const lines = block.split('\n').filter((line) => !line.startsWith(':'));
+      const dataLines = lines.filter((line) => line.startsWith('data:'));
+      if (dataLines.length === 0) continue;
+      const name = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() || 'message';
+      const data = dataLines.map((line) => line.slice(5).replace(/^ /, '')).join('\n');
       const event = { event: name, data: JSON.parse(data) as unknown, at: performance.now() - started };
       events.push(event);
       if (event.event === 'done' || event.event === 'failed' || stopAfter(event)) {
