@@ -4,6 +4,7 @@ import { EVAL_USAGE, runEval } from './commands/eval.js';
 import { GENERATE_USAGE, runGenerate } from './commands/generate.js';
 import { PREPARE_USAGE, runPrepare } from './commands/prepare.js';
 import { runTrain, TRAIN_USAGE } from './commands/train.js';
+import { loadDotEnv } from './dotenv.js';
 import { UsageError } from './usageError.js';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | Promise<void> }> = {
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${usage()}\n`);
     return;
   }
+  loadDotEnv();
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
   await command.run(rest);
