@@ -2,7 +2,7 @@ import { KEY_COUNT, transposeKey } from '../analysis/keys.js';
 import { METRE_COUNT, metreIndex, type TimeSignaturePair } from '../analysis/metre.js';
 import { MAX_DURATION_STEPS, VELOCITY_BINS } from '../encoding/grid.js';
 import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, MAX_SHIFT_STEPS, REST_INSTRUMENT } from '../encoding/noteEvents.js';
-import { HEAD_FEATURES, INPUT_FEATURES, type MetreChange, PieceContext } from '../encoding/pieceContext.js';
+import { HEAD_FEATURES, INPUT_FEATURES, KEY_FEATURE_SLOT, type MetreChange, PieceContext } from '../encoding/pieceContext.js';
 import type { FieldRule } from '../generate/sampleEvents.js';
 import { MASKED_LOGIT } from '../generate/sampling.js';
 import { INSTRUMENTS, PART_COUNT, partOfIndex } from '../instruments.js';
@@ -90,11 +90,12 @@ export function eventFeatures(
   events: ArrayLike<number>,
   fields: number,
   metres: readonly MetreChange[],
+  key: number,
 ): { eventConditions: Int32Array; contexts: Int32Array } {
   const count = events.length / fields;
   const eventConditions = new Int32Array(count * INPUT_FEATURES.length);
   const contexts = new Int32Array(count * HEAD_FEATURES.length);
-  const context = new PieceContext(metres);
+  const context = new PieceContext(metres, key);
   for (let index = 0; index < count; index++) {
     const event = Array.from({ length: fields }, (_, k) => events[index * fields + k] as number);
     eventConditions.set(stepConditions(context.inputFeatures()), index * INPUT_FEATURES.length);
@@ -168,6 +169,7 @@ export function scoreCodec(config: NetworkConfig): SequenceCodec {
       const conditions = [...sequence.conditions];
       const key = hideKey || scored.key === UNKNOWN_KEY ? UNKNOWN_KEY : transposeKey(scored.key, semitones);
       conditions[scored.keyRowSlot] = FIRST_KEY_ROW + key;
+      for (let base = 0; base < contexts.length; base += HEAD_FEATURES.length) contexts[base + KEY_FEATURE_SLOT] = key;
       return { ...sequence, events, contexts, conditions };
     },
   };
@@ -187,7 +189,7 @@ export function scoreSequences(pieces: readonly PreparedPiece[], events: Uint16A
       id: piece.id,
       events: own,
       conditions,
-      ...eventFeatures(own, fields, piece.metres),
+      ...eventFeatures(own, fields, piece.metres, piece.key),
       eventConditionSlots: INPUT_FEATURES.length,
       keyRowSlot: conditions.length - 1,
       key: piece.key,

@@ -118,13 +118,9 @@ async function* writePiece(
   const secondsPerStep = 60 / header.tempo / STEPS_PER_BEAT;
   const names = partNames(header);
   const parts = [...names.keys()];
-  const pieceRows = scoreConditions({
-    composer: header.composer,
-    parts,
-    timeSignature: header.timeSignature,
-    key: header.key === undefined ? UNKNOWN_KEY : (parseKeyName(header.key) ?? UNKNOWN_KEY),
-  });
-  const context = new PieceContext([{ step: 0, signature: header.timeSignature }]);
+  const key = header.key === undefined ? UNKNOWN_KEY : (parseKeyName(header.key) ?? UNKNOWN_KEY);
+  const pieceRows = scoreConditions({ composer: header.composer, parts, timeSignature: header.timeSignature, key });
+  const context = new PieceContext([{ step: 0, signature: header.timeSignature }], key);
   const fields = model.config.fields.length;
   let previous: number[] | undefined;
 

@@ -1,3 +1,4 @@
+import { KEY_COUNT } from '../analysis/keys.js';
 import { barSteps, type TimeSignaturePair } from '../analysis/metre.js';
 import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, FIELD_VELOCITY, REST_INSTRUMENT } from './noteEvents.js';
 
@@ -12,7 +13,9 @@ import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, FIELD_VELOC
  * gap to the next onset after the same position one and two bars back (the rhythm that followed).
  * Head features (summed into one output head, after the fields they depend on are chosen): the
  * new onset's bar position; the part's last pitch and interval; its pitch one and two bars back;
- * the interval and duration of its note exactly one bar back.
+ * the interval and duration of its note exactly one bar back; and the piece's key, for the pitch
+ * head directly (through the LSTM input alone, 3 epochs in, asked keys came out 7% of the time
+ * and scale consistency was 0.75 against real pieces' 0.91).
  */
 
 /** Bar positions in grid steps (a 4/2 bar is 192 steps); longer bars wrap. */
@@ -50,7 +53,12 @@ export const HEAD_FEATURES: readonly (ContextFeature & { field: number })[] = [
   { field: FIELD_DURATION, name: 'onsetBarPosition', vocab: BAR_POSITIONS },
   { field: FIELD_DURATION, name: 'partDurationOneBarBack', vocab: DURATION_NONE + 1 },
   { field: FIELD_VELOCITY, name: 'onsetBarPosition', vocab: BAR_POSITIONS },
+  // Last, so a model trained without it could be widened in place (its rows end the pitch head's table).
+  { field: FIELD_PITCH, name: 'key', vocab: KEY_COUNT + 1 },
 ];
+
+/** The slot of the key among the head features (transposition and key dropout rewrite it). */
+export const KEY_FEATURE_SLOT = HEAD_FEATURES.length - 1;
 
 /** Which HEAD_FEATURES slots each field's head reads, in order. */
 const SLOTS_BY_FIELD: number[][] = [FIELD_SHIFT, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_DURATION, FIELD_VELOCITY].map((field) =>
@@ -107,7 +115,11 @@ export class PieceContext {
   /** Every distinct onset so far, ascending. */
   private readonly onsets: number[] = [];
 
-  constructor(metres: readonly MetreChange[]) {
+  /** @param key the piece's key index, or KEY_COUNT for "not given" */
+  constructor(
+    metres: readonly MetreChange[],
+    private readonly key: number = KEY_COUNT,
+  ) {
     this.metres = metres.length > 0 ? [...metres].sort((a, b) => a.step - b.step) : [{ step: 0, signature: [4, 4] }];
   }
 
@@ -183,6 +195,7 @@ export class PieceContext {
       position,
       durationOneBack,
       position,
+      this.key,
     ];
   }
 

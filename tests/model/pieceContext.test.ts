@@ -74,7 +74,7 @@ describe('the piece context (bar position, per-part lookback) is computed the sa
     const { score } = new LstmNetwork(config, params).evaluate(batcher.chunk(0, 0), zeroState(config, 1));
 
     const stepper = new LstmStepper(new StepperWeights(config, params), await compileMatvecKernel());
-    const context = new PieceContext(piece.metres);
+    const context = new PieceContext(piece.metres, piece.key);
     const pieceRows = scoreConditions({ composer: piece.composer, parts: piece.parts, timeSignature: piece.timeSignature, key: piece.key });
     const stepped = config.fields.map(() => 0);
     const weights = new Float32Array(config.fields.length);
@@ -130,7 +130,8 @@ describe('the piece context (bar position, per-part lookback) is computed the sa
       if (!variant) throw new Error('the score codec augments');
       const shift = (variant.events[FIELD_PITCH] as number) - (events[FIELD_PITCH] as number);
       if (shift !== 0) moved++;
-      const again = eventFeatures(variant.events, EVENT_WIDTH, piece.metres);
+      const key = variant.contexts?.[HEAD_FEATURES.length - 1] as number;
+      const again = eventFeatures(variant.events, EVENT_WIDTH, piece.metres, key);
       expect(Array.from(variant.contexts ?? [])).toEqual(Array.from(again.contexts));
       for (let row = 0; row < events.length; row += EVENT_WIDTH)
         if (events[row + 1] !== REST_INSTRUMENT)

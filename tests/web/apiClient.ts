@@ -54,7 +54,11 @@ export async function readEvents(url: string, stopAfter: (event: SseEvent) => bo
       const lines = block.split('\n').filter((line) => !line.startsWith(':'));
       const dataLines = lines.filter((line) => line.startsWith('data:'));
       if (dataLines.length === 0) continue;
-      const name = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() || 'message';
+      const name =
+        lines
+          .find((line) => line.startsWith('event:'))
+          ?.slice(6)
+          .trim() || 'message';
       const data = dataLines.map((line) => line.slice(5).replace(/^ /, '')).join('\n');
       const event = { event: name, data: JSON.parse(data) as unknown, at: performance.now() - started };
       events.push(event);
