@@ -7,7 +7,7 @@ import { ignoreProgress, type ProgressCallback } from '../progress.js';
 import type { SeedNetwork } from '../seed/seedModel.js';
 import { codedData } from '../train/dataForTraining.js';
 import { FieldBigram } from './bigram.js';
-import { composeLikePiece, headerLike, preparedPieceNotes, sampleSeedPiece } from './generatedPieces.js';
+import { composeLikePiece, headerLike, preparedPieceNotes, sampleLstmPiece, sampleSeedPiece } from './generatedPieces.js';
 import { sequenceLikelihood } from './likelihood.js';
 import { DEFAULT_CUT_BEATS, type MeasuredPiece } from './musicality.js';
 import { composedMeasured, musicalityReport, preparedPieceMeasured, seedMeasured } from './musicalityReport.js';
@@ -53,7 +53,8 @@ export async function evaluateScores(
   const models = splitPieces.filter((piece) => piece.eventCount > options.eventsPerSample).slice(0, options.samples);
   const realSamples = models.map((piece) => preparedPieceNotes(piece, dataset.events, options.eventsPerSample));
   const real = realSamples.map((notes) => pieceFeatures(notes));
-  // The model through compose(), rules and all: what a user hears.
+  // The network sampled freely (its own key and metre from the real piece), then through compose(), rules and all: what a user hears.
+  const ours = models.map((piece, index) => pieceFeatures(sampleLstmPiece(lstm, piece, options.eventsPerSample, index + 1)));
   const composed: PieceFeatures[] = [];
   for (const [index, piece] of models.entries()) {
     const seconds = Math.max(...(realSamples[index] ?? []).map((note) => note.start + note.duration));
@@ -63,6 +64,7 @@ export async function evaluateScores(
   const musicalStatistics: Record<string, unknown> = {
     samples: models.length,
     events_per_sample: options.eventsPerSample,
+    lstm: compareSets(real, ours),
     compose: compareSets(real, composed),
   };
   // Musicality: every piece of the split (or --pieces of them), first 64 beats, against pieces

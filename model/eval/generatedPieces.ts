@@ -1,12 +1,16 @@
 import type * as tf from '@tensorflow/tfjs';
+import { conditionsAt, scoreConditions, scoreGrammarRule } from '../codecs/scoreCodec.js';
 import { composePlanned, type PiecePlan } from '../compose/compose.js';
-import type { ComposerModel } from '../compose/composerModel.js';
+import { borrowStepper, type ComposerModel, returnStepper } from '../compose/composerModel.js';
 import { planEnding } from '../compose/constraints.js';
 import type { ComposedNote, PieceHeader } from '../compose/note.js';
 import { DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
-import { EVENT_WIDTH, eventsToGrid } from '../encoding/noteEvents.js';
+import { EVENT_WIDTH, eventsToGrid, FIELD_INSTRUMENT, REST_INSTRUMENT } from '../encoding/noteEvents.js';
+import { PieceContext } from '../encoding/pieceContext.js';
 import { SEED_WIDTH, type SeedArray } from '../encoding/seedNotes.js';
+import { type FieldRule, sampleEvent } from '../generate/sampleEvents.js';
+import { MASKED_LOGIT } from '../generate/sampling.js';
 import { INSTRUMENTS, partName, partOfIndex } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
 import type { PreparedPiece } from '../prepare/encodeScores.js';
@@ -20,6 +24,49 @@ export function preparedPieceNotes(piece: PreparedPiece, events: Uint16Array, li
   const grid = eventsToGrid(events.subarray(piece.eventOffset * EVENT_WIDTH, (piece.eventOffset + count) * EVENT_WIDTH));
   const secondsPerStep = 60 / piece.bpm / STEPS_PER_BEAT;
   return grid.map((note) => ({ pitch: note.pitch, start: note.startStep * secondsPerStep, duration: note.durationSteps * secondsPerStep }));
+}
+
+/** Only the piece's own parts may play (the rest event stays allowed). */
+function ensembleRule(parts: readonly number[]): FieldRule {
+  const allowed = new Set(parts);
+  return (field, _chosen, logits) => {
+    if (field !== FIELD_INSTRUMENT) return;
+    for (let value = 0; value < logits.length; value++) if (value !== REST_INSTRUMENT && !allowed.has(value)) logits[value] = MASKED_LOGIT;
+  };
+}
+
+/** `events` events sampled freely from the LSTM (no rules but the parts) under a real piece's composer, parts, metre and key. */
+export function sampleLstmPiece(model: ComposerModel, like: PreparedPiece, events: number, seed: number, temperature = 1): TimedNote[] {
+  const stepper = borrowStepper(model);
+  const pieceRows = scoreConditions({ composer: like.composer, parts: like.parts, timeSignature: like.timeSignature, key: like.key });
+  const context = new PieceContext(like.metres, like.key);
+  const random = seededRandom(seed);
+  const rule = ensembleRule(like.parts);
+  const sampled: number[] = [];
+  let previous: number[] | undefined;
+  for (let index = 0; index < events; index++) {
+    stepper.advance(previous, conditionsAt(pieceRows, context));
+    const event = sampleEvent(
+      stepper,
+      previous,
+      { temperature, topP: 1, random },
+      (field, chosen, logits, before) => {
+        rule(field, chosen, logits, before);
+        scoreGrammarRule(field, chosen, logits, before);
+      },
+      (field, chosen) => context.headFeaturesFor(field, chosen),
+    );
+    sampled.push(...event);
+    context.push(event);
+    previous = event;
+  }
+  returnStepper(model, stepper);
+  const secondsPerStep = 60 / like.bpm / STEPS_PER_BEAT;
+  return eventsToGrid(Uint16Array.from(sampled)).map((note) => ({
+    pitch: note.pitch,
+    start: note.startStep * secondsPerStep,
+    duration: note.durationSteps * secondsPerStep,
+  }));
 }
 
 /** `count` notes from the seed model, primed with the first 25 notes of a real piece. */
