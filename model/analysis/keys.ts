@@ -95,3 +95,21 @@ export function parseKeyName(text: string): number | undefined {
   if (pc === undefined) return undefined;
   return pc + (mode === 'minor' ? 12 : 0);
 }
+
+/**
+ * How often each key (index order) opens MusicNet's 242 training pieces, as found by findKey:
+ * the prior a request without a key draws from. Without a key the model hedges between keys
+ * (scale consistency 0.71-0.74 against real pieces' 0.91, 5 epochs in); given one it keeps to it.
+ */
+const MUSICNET_TRAIN_KEY_COUNTS = [23, 3, 15, 30, 15, 13, 3, 17, 10, 15, 22, 4, 11, 6, 8, 2, 7, 6, 4, 6, 3, 12, 1, 6];
+
+/** A key drawn from MusicNet's own distribution of keys, by a uniform number in [0, 1). */
+export function drawKey(uniform: number): number {
+  const total = MUSICNET_TRAIN_KEY_COUNTS.reduce((sum, count) => sum + count, 0);
+  let left = uniform * total;
+  for (let key = 0; key < KEY_COUNT; key++) {
+    left -= MUSICNET_TRAIN_KEY_COUNTS[key] as number;
+    if (left < 0) return key;
+  }
+  return 0;
+}

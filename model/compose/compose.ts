@@ -1,4 +1,4 @@
-import { keyName, parseKeyName } from '../analysis/keys.js';
+import { drawKey, keyName, parseKeyName } from '../analysis/keys.js';
 import { parseMetre } from '../analysis/metre.js';
 import { conditionsAt, scoreConditions, scoreGrammarRule, UNKNOWN_KEY } from '../codecs/scoreCodec.js';
 import { binToVelocity, type GridNote, STEPS_PER_BEAT } from '../encoding/grid.js';
@@ -39,6 +39,11 @@ export function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
 }
 
+/** The key of a piece whose request names none: one from MusicNet's own distribution of keys, fixed by the seed (see drawKey). */
+export function defaultKey(seed: number): number {
+  return drawKey(seededRandom(seed ^ 0x5bd1e995)());
+}
+
 /**
  * Resolves a request: its instruments, seed, tempo and metre (the primer's, unless the request
  * names a tempo), the length in whole bars, and the primer's notes on the chosen instruments.
@@ -49,7 +54,8 @@ export function planPiece(request: ComposeRequest): PiecePlan {
   const primerReading = request.primer ? readPrimer(request.primer) : undefined;
   const tempo = request.tempo ?? primerReading?.tempo ?? DEFAULT_TEMPO;
   const timeSignature = (request.metre ? parseMetre(request.metre) : undefined) ?? primerReading?.timeSignature ?? DEFAULT_TIME_SIGNATURE;
-  const key = request.key ? parseKeyName(request.key) : undefined;
+  const seed = request.seed ?? randomSeed();
+  const key = (request.key ? parseKeyName(request.key) : undefined) ?? defaultKey(seed);
   const ending = planEnding(request.seconds, tempo, timeSignature);
   // The primer takes at most the first half of the piece (whole bars): at least half of what the
   // person asked for is new music, and the model always writes the ending.
@@ -59,11 +65,11 @@ export function planPiece(request: ComposeRequest): PiecePlan {
   const header: PieceHeader = {
     instruments: instrumentation.instruments,
     parts,
-    ...(key === undefined ? {} : { key: keyName(key) }),
+    key: keyName(key),
     composer: request.composer,
     tempo,
     timeSignature,
-    seed: request.seed ?? randomSeed(),
+    seed,
     seconds: (ending.endStep / STEPS_PER_BEAT) * (60 / tempo),
   };
   return { header, primer, ending, temperature: request.temperature, topP: request.topP };

@@ -28,7 +28,7 @@ export interface PieceHeader {
   instruments: readonly InstrumentName[];
   /** The players, each a line and a MIDI track of its own ("violin 1", "violin 2", "viola", ...). */
   parts: readonly HeaderPart[];
-  /** The key asked for ("d-minor"), or undefined when the model chose. */
+  /** The key it is written in ("d-minor"): the one asked for, else one drawn by the seed (see drawKey); absent in pieces from before keys. */
   key?: string;
   composer?: string;
   /** Quarter-note beats per minute. */

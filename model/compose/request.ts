@@ -29,7 +29,7 @@ export const composeRequestSchema = z.object({
   seconds: z.number().min(MIN_SECONDS).max(MAX_SECONDS).default(30),
   /** Beats per minute; without it, the primer's tempo or a moderate 96. */
   tempo: z.number().min(30).max(240).optional(),
-  /** A key such as "d-minor" or "e-flat-major"; without it the model chooses. */
+  /** A key such as "d-minor" or "e-flat-major"; without it one is drawn from MusicNet's keys by the seed. */
   key: z
     .string()
     .refine((name) => parseKeyName(name) !== undefined, {

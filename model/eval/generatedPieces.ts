@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
+import { keyName } from '../analysis/keys.js';
 import { conditionsAt, scoreConditions, scoreGrammarRule } from '../codecs/scoreCodec.js';
-import { composePlanned, type PiecePlan } from '../compose/compose.js';
+import { composePlanned, defaultKey, type PiecePlan } from '../compose/compose.js';
 import { borrowStepper, type ComposerModel, returnStepper } from '../compose/composerModel.js';
 import { planEnding } from '../compose/constraints.js';
 import type { ComposedNote, PieceHeader } from '../compose/note.js';
@@ -94,7 +95,7 @@ export function sampleSeedPiece(
   return notes;
 }
 
-/** The header of a piece like a real one: its composer, parts, tempo and metre (the model chooses the key, as by default). */
+/** The header of a piece like a real one: its composer, parts, tempo and metre, and the key a request without one gets. */
 export function headerLike(like: PreparedPiece, seconds: number, seed: number): PieceHeader {
   const specs = like.parts.map((index) => {
     const { instrument, slot } = partOfIndex(index);
@@ -104,6 +105,7 @@ export function headerLike(like: PreparedPiece, seconds: number, seed: number): 
     instruments: [...new Set(specs.map((spec) => spec.instrument))],
     parts: specs.map((spec) => ({ ...spec, name: partName(spec, specs) })),
     composer: like.composer,
+    key: keyName(defaultKey(seed)),
     tempo: like.bpm,
     timeSignature: like.timeSignature,
     seed,
