@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../../model/compose/request.js';
 import { INSTRUMENTS } from '../../model/instruments.js';
 import { newPieceId, PieceStore } from '../../store/index.js';
 import { readMidiIndependently } from '../helpers/independentMidi.js';
@@ -68,7 +69,8 @@ describe('the web API', () => {
     expect(options.ensembles.map((ensemble) => ensemble.name)).toContain('string-quartet');
     expect(options.composers).toContainEqual({ name: 'dvorak', label: 'Dvořák' });
     expect(options.limits).toMatchObject({ minSeconds: 5, maxSeconds: 300, minTempo: 30, maxTempo: 240, maxPrimerBytes: 1024 * 1024 });
-    expect(options.defaults).toMatchObject({ seconds: 30, temperature: 1 });
+    // The sampling defaults are the ones the musicality measures chose (model/compose/request.ts).
+    expect(options.defaults).toMatchObject({ seconds: 30, temperature: DEFAULT_TEMPERATURE, topP: DEFAULT_TOP_P });
   });
 
   it('composes a violin piece: 202 at once, notes streamed, then files that independent readers accept', async () => {
