@@ -3,7 +3,8 @@ import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_TRAIN_SPEED, measureTrainSpeed } from '../../model/bench/trainSpeed.js';
 import { loadComposerModel } from '../../model/compose/composerModel.js';
 import { startEngine } from '../../model/engine.js';
-import { DEFAULT_CONDITIONING, measureConditioning } from '../../model/eval/conditioning.js';
+import { DEFAULT_CONDITIONING, measureConditioning, realKeyAgreement } from '../../model/eval/conditioning.js';
+import { loadMusicNet } from '../../model/ingest/musicnet.js';
 import { prepare } from '../../model/prepare/prepare.js';
 import { codedData } from '../../model/train/dataForTraining.js';
 import { progressBar } from '../progress.js';
@@ -46,9 +47,11 @@ export async function runBench(argv: string[]): Promise<void> {
       break;
     case 'conditioning': {
       const model = await loadComposerModel(values.checkpoint ?? SHIPPED_MUSICNET_MODEL);
+      const real = loadMusicNet(values.data ?? DEFAULT_MUSICNET, progressBar('read MusicNet')).scores;
       result = {
         benchmark: 'conditioning',
         ...(await measureConditioning(model, { ...DEFAULT_CONDITIONING, onProgress: progressBar('conditioning') })),
+        real_reference: realKeyAgreement(real, DEFAULT_CONDITIONING.seconds),
       };
       break;
     }
