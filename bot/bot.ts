@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, type Interaction, MessageFlags } from 'discord.js';
 import type { Studio } from '../studio/index.js';
+import { checkRegisteredCommands, describeChanges, inSync } from './commandRegistry.js';
 import { COMMANDS } from './commands/index.js';
 import type { BotConfig } from './config.js';
 import { UserRateLimiter } from './rateLimiter.js';
@@ -16,8 +17,10 @@ function userMessage(error: unknown): string {
 }
 
 /**
- * Logs in, registers the slash commands (in DISCORD_GUILD_ID when set: instant, for development;
- * else globally) and answers them. Composing happens in the studio's worker threads, so the
+ * Logs in and answers the slash commands. Registering them is its own step (`partita bot
+ * register`, as discord.js's guide does it): re-registering at every login spends a rate-limited
+ * call and, globally, can hide commands for a while. Here the first shard only checks that the
+ * registered commands are the code's, and warns when they are not. Composing happens in the studio's worker threads, so the
  * gateway's heartbeats never wait for the model. discord.js resumes dropped gateway sessions
  * and honours REST rate limits (429s) by itself.
  */
@@ -49,18 +52,23 @@ export async function startBot(config: BotConfig, studio: Studio, log: (line: st
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(config.token);
   await ready;
-  // Commands belong to the application, not to a shard: the first shard (or the only client) registers them.
-  const names = `/${COMMANDS.map((command) => command.data.name).join(', /')}`;
+  // Commands belong to the application, not to a shard: the first shard (or the only client) checks them.
+  const where = config.guildId ? `in guild ${config.guildId}` : 'globally';
   if (!client.shard || client.shard.ids.includes(0)) {
-    const body = COMMANDS.map((command) => command.data);
-    if (config.guildId) await client.application?.commands.set(body, config.guildId);
-    else await client.application?.commands.set(body);
-    log(
-      `Discord bot: on as ${client.user?.tag ?? 'unknown'}; ${names} registered ${config.guildId ? `in guild ${config.guildId}` : 'globally'}`,
-    );
-  } else {
-    log(`Discord bot: on as ${client.user?.tag ?? 'unknown'} (shard ${client.shard.ids.join(', ')}; shard 0 registers ${names})`);
+    const changes = await checkRegisteredCommands(config).catch((error: unknown) => {
+      log(`Discord bot: could not read the registered commands: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (changes && !inSync(changes)) {
+      log(
+        `Discord bot: the registered commands ${where} differ from this version's (${describeChanges(changes)}): run 'partita bot register'`,
+      );
+    }
   }
+  const shardNote = client.shard ? ` (shard ${client.shard.ids.join(', ')})` : '';
+  log(
+    `Discord bot: on as ${client.user?.tag ?? 'unknown'}${shardNote}; answers /${COMMANDS.map((command) => command.data.name).join(', /')}`,
+  );
   return {
     client,
     async close() {

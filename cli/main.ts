@@ -1,5 +1,6 @@
 import { DataError } from '../model/ingest/dataset.js';
 import { BENCH_USAGE, runBench } from './commands/bench.js';
+import { BOT_USAGE, runBot } from './commands/bot.js';
 import { EVAL_USAGE, runEval } from './commands/eval.js';
 import { GENERATE_USAGE, runGenerate } from './commands/generate.js';
 import { PREPARE_USAGE, runPrepare } from './commands/prepare.js';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | 
     usage: 'partita serve [--port 8000] [--host 127.0.0.1]',
     run: async (argv) => (await import('./commands/serve.js')).runServe(argv),
   },
+  bot: { usage: BOT_USAGE, run: runBot },
 };
 
 function usage(): string {

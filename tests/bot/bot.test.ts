@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBot, startBot } from '../../bot/bot.js';
+import { type CommandChanges, registerCommands } from '../../bot/commandRegistry.js';
 import type { BotConfig } from '../../bot/config.js';
 import { SHIPPED_MUSICNET_MODEL } from '../../cli/shippedModels.js';
 import { createStudio, type Studio } from '../../studio/index.js';
@@ -18,6 +19,9 @@ let fake: FakeDiscord;
 let studio: Studio;
 let bot: RunningBot;
 const logged: string[] = [];
+let commandsBeforeRegistering = -1;
+let firstRegistration: CommandChanges;
+let secondRegistration: CommandChanges;
 
 beforeAll(async () => {
   fake = await startFakeDiscord();
@@ -33,6 +37,9 @@ beforeAll(async () => {
     idleSeconds: 1,
   };
   bot = await startBot(config, studio, (line) => logged.push(line));
+  commandsBeforeRegistering = fake.store.commands.size;
+  firstRegistration = await registerCommands(config);
+  secondRegistration = await registerCommands(config);
 }, 120_000);
 
 afterAll(async () => {
@@ -48,9 +55,17 @@ function attachment(reply: Awaited<ReturnType<FakeDiscord['waitForOriginal']>>, 
 }
 
 describe('the Discord bot against a local Discord', () => {
-  it('registers /compose, /stop and /instruments in the guild', () => {
+  it('does not register commands at login, and says when the registered ones differ from the code', () => {
+    expect(commandsBeforeRegistering).toBe(0);
+    expect(logged.some((line) => line.includes('differ from this version') && line.includes("'partita bot register'"))).toBe(true);
+  });
+
+  it('registers /compose, /stop and /instruments in the guild as its own step, saying what changed', () => {
     const names = [...fake.store.commands.values()].map((command) => command.body.name).sort();
     expect(names).toEqual(['compose', 'instruments', 'stop']);
+    expect(firstRegistration).toEqual({ added: ['compose', 'stop', 'instruments'], changed: [], removed: [], unchanged: [] });
+    expect(secondRegistration.unchanged.sort()).toEqual(['compose', 'instruments', 'stop']);
+    expect([...secondRegistration.added, ...secondRegistration.changed, ...secondRegistration.removed]).toEqual([]);
   });
 
   it('answers /compose violin bach 20 s: deferral within 3 s, then a violin-only MIDI, 20 s of audio and a link', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { registerCommands } from '../../bot/commandRegistry.js';
 import { startShards } from '../../bot/shards.js';
 import { type FakeDiscord, startFakeDiscord } from '../discord/index.js';
 import { temporaryFolder } from '../helpers/paths.js';
@@ -33,13 +34,15 @@ describe('the sharded bot', () => {
       userWindowSeconds: 60,
       idleSeconds: 5,
     };
+    await registerCommands({ ...config, guildId: world.guildId, apiBase: fake.apiBase });
     const manager = await startShards(config, 2, () => {});
     stopShards = () => {
       for (const shard of manager.shards.values()) shard.kill();
     };
     const current = fake;
-    await current.waitFor(() => current.store.commands.size >= 3 || undefined, 'the commands to be registered', 90_000);
-    const identified = current.store.gatewayOps(2).map((message) => (message as { d?: { shard?: number[] } }).d?.shard);
+    const identifiedShards = () => current.store.gatewayOps(2).map((message) => (message as { d?: { shard?: number[] } }).d?.shard);
+    await current.waitFor(() => identifiedShards().length >= 2 || undefined, 'both shards to identify', 90_000);
+    const identified = identifiedShards();
     expect(identified).toEqual(
       expect.arrayContaining([
         [0, 2],
