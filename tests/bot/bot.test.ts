@@ -147,4 +147,19 @@ describe('the Discord bot against a local Discord', () => {
     expect(logged.join('\n')).not.toContain(fake.token);
     expect(logged.some((line) => line.startsWith('Discord bot: on'))).toBe(true);
   });
+
+  it("sent every REST call within Discord's published API, and got answers the API describes", () => {
+    const refused = fake.store.requests.filter((request) => [400, 404, 405].includes(request.status));
+    expect(refused.map((request) => `${request.method} ${request.path} -> ${request.status}`)).toEqual([]);
+    expect(fake.spec.responseViolations).toEqual([]);
+    process.stderr.write(`REST routes the bot exercised:\n  ${[...fake.spec.exercised].sort().join('\n  ')}\n`);
+    expect([...fake.spec.exercised]).toEqual(
+      expect.arrayContaining([
+        'GET /gateway/bot',
+        'PUT /applications/{application_id}/guilds/{guild_id}/commands',
+        'POST /interactions/{interaction_id}/{interaction_token}/callback',
+        'PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original',
+      ]),
+    );
+  });
 });

@@ -262,4 +262,9 @@ describe('fake Discord with the real discord.js client', () => {
     const sent = fake.invokeCommand('compose', { instrument: 'violin' });
     await fake.waitForCallback(sent);
   });
+
+  it("answered every request of the real client as Discord's published API describes the answers", () => {
+    expect(fake.spec.responseViolations).toEqual([]);
+    expect(fake.spec.exercised.size).toBeGreaterThanOrEqual(6);
+  });
 });

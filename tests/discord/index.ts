@@ -1,5 +1,6 @@
 import { GatewayServer } from './gateway.js';
 import { chatInputInteraction, type InvokeOptions, type OptionValue } from './interactions.js';
+import { discordOpenApi, type OpenApiJudge } from './openApi.js';
 import { RateLimiter, type RateLimitRule } from './rateLimits.js';
 import { RestServer } from './rest.js';
 import { restRoutes } from './restRoutes.js';
@@ -65,6 +66,8 @@ export interface VoiceReport {
 }
 
 export interface FakeDiscord {
+  /** Discord's OpenAPI description judging every request (shared by every local Discord of the process). */
+  spec: OpenApiJudge;
   /** `http://127.0.0.1:PORT`: attachments are served under it. */
   restUrl: string;
   /** Pass as discord.js `rest.api` (`@discordjs/rest` appends `/v10`). */
@@ -143,7 +146,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   });
   const limit = options.rateLimit ?? { limit: 50, windowMs: 1000 };
   const rateLimiter = new RateLimiter(limit.limit, limit.windowMs);
-  const rest = new RestServer(routes, world.token, store, rateLimiter, (path) => attachment(store, path));
+  const spec = discordOpenApi();
+  spec.prepare(routes.map((route) => ({ method: route.method, path: route.pattern.replace(/:[a-z]+/g, '1') })));
+  const rest = new RestServer(routes, world.token, store, rateLimiter, (path) => attachment(store, path), spec);
 
   urls.rest = await rest.listen();
   urls.gateway = await gateway.listen();
@@ -163,6 +168,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     gatewayUrl: urls.gateway,
     voiceEndpoint,
     token: world.token,
+    spec,
     world,
     store,
     clientOptions: { rest: { api: `${urls.rest}/api` } },

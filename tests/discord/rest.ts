@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './messages.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
+import type { OpenApiJudge } from './openApi.js';
 import type { RateLimiter } from './rateLimits.js';
 import type { Store, UploadedFile } from './store.js';
 
@@ -54,6 +55,8 @@ export class RestServer {
     private readonly store: Store,
     private readonly rateLimiter: RateLimiter,
     private readonly raw: RawHandler,
+    /** Discord's published API: requests it refuses are refused as Discord would, answers it refuses are recorded. */
+    private readonly spec: OpenApiJudge,
   ) {
     this.routes = routes.map(compile);
     this.server = createServer((req, res) => {
@@ -95,8 +98,17 @@ export class RestServer {
     };
 
     if (!url.pathname.startsWith(`${API_PREFIX}/`)) return finish(400, { message: 'Invalid API version', code: 50041 });
+    try {
+      parsed = parseBody(req.headers['content-type'], body);
+    } catch (error) {
+      return finish(400, { message: `Invalid body: ${(error as Error).message}`, code: 50109 });
+    }
+    record.json = parsed.json;
+    // The spec first: a route or method Discord lacks, or a body it refuses, is answered as Discord would.
+    const refusal = this.spec.checkRequest({ method, path, query: url.searchParams, contentType: req.headers['content-type'], ...parsed });
+    if (refusal) return finish(refusal.status, refusal.body);
     const match = this.match(method, rawPath);
-    if (!match) return finish(404, { message: '404: Not Found', code: 0 });
+    if (!match) return finish(404, { message: '404: Not Found (not implemented by the local Discord)', code: 0 });
     const { route, params } = match;
     if (route.auth && req.headers.authorization !== `Bot ${this.token}`) return finish(401, { message: '401: Unauthorized', code: 0 });
 
@@ -105,13 +117,8 @@ export class RestServer {
     if (verdict.status === 429) return finish(429, verdict.body, verdict.headers);
 
     try {
-      parsed = parseBody(req.headers['content-type'], body);
-    } catch (error) {
-      return finish(400, { message: `Invalid body: ${(error as Error).message}`, code: 50109 }, verdict.headers);
-    }
-    record.json = parsed.json;
-    try {
       const result = await route.handle({ method, params, query: url.searchParams, ...parsed });
+      this.spec.checkResponse(method, path, result.status, result.body);
       finish(result.status, result.body, verdict.headers);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;

@@ -18,6 +18,7 @@ import {
   Locale,
   PermissionFlagsBits,
   type RoleFlags,
+  type UserFlags,
 } from 'discord.js';
 import { snowflake } from './snowflake.js';
 
@@ -223,7 +224,10 @@ export class World {
   }
 }
 
-function user(id: string, username: string, bot: boolean): APIUser {
+const NO_USER_FLAGS = 0 as UserFlags;
+
+/** A user as Discord's API returns one: the spec's UserResponse requires the flags and primary_guild too. */
+function user(id: string, username: string, bot: boolean): APIUser & { primary_guild: null } {
   return {
     id,
     username,
@@ -232,6 +236,9 @@ function user(id: string, username: string, bot: boolean): APIUser {
     avatar: null,
     bot,
     system: false,
+    public_flags: NO_USER_FLAGS,
+    flags: NO_USER_FLAGS,
     avatar_decoration_data: null,
+    primary_guild: null,
   };
 }
