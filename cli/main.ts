@@ -25,12 +25,18 @@ function usage(): string {
   return ['usage:', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`)].join('\n');
 }
 
+/** The bot token is a secret: no message or stack that leaves this process may carry it. */
+function redactSecrets(text: string): string {
+  const token = process.env.DISCORD_TOKEN;
+  return token && token.length >= 8 ? text.split(token).join('[DISCORD_TOKEN]') : text;
+}
+
 /** Turns any failure into one line on stderr naming the problem, and a non-zero exit. */
 function fail(error: unknown): never {
   const known = error instanceof UsageError || error instanceof DataError || (error instanceof TypeError && 'code' in error);
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`partita: ${message.split('\n')[0]}\n`);
-  if (!known && process.env.PARTITA_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`partita: ${redactSecrets(message.split('\n')[0] ?? '')}\n`);
+  if (!known && process.env.PARTITA_DEBUG && error instanceof Error) process.stderr.write(`${redactSecrets(error.stack ?? '')}\n`);
   process.exit(known ? 2 : 1);
 }
 
@@ -46,4 +52,7 @@ export async function main(argv: string[]): Promise<void> {
   await command.run(rest);
 }
 
+// A crash outside main's promise (an emitter's error, a stray rejection) ends the same way: one redacted line.
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
 main(process.argv.slice(2)).catch(fail);
