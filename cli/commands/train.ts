@@ -13,7 +13,7 @@ import { UsageError } from '../usageError.js';
 import { defaultPreparedFolder } from './prepare.js';
 
 export const TRAIN_USAGE =
-  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N] [--checkpoint-minutes N]';
+  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--warm-start MODEL] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N] [--checkpoint-minutes N]';
 
 function positiveNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -38,6 +38,7 @@ export async function runTrain(argv: string[]): Promise<void> {
       out: { type: 'string' },
       'max-minutes': { type: 'string' },
       resume: { type: 'boolean', default: false },
+      'warm-start': { type: 'string' },
       epochs: { type: 'string' },
       seed: { type: 'string' },
       hidden: { type: 'string' },
@@ -118,6 +119,7 @@ export async function runTrain(argv: string[]): Promise<void> {
     valid: data.split('valid'),
     settings,
     resume: values.resume,
+    warmStart: values['warm-start'],
     about: { ...about, threads },
     engine: async (params, rows) =>
       threads > 1 ? WorkerGradientEngine.start(data.network, params, rows, threads) : new LocalGradientEngine(data.network, params, rows),

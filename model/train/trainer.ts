@@ -18,6 +18,7 @@ import { curvesSvg } from './curves.js';
 import type { GradientEngine } from './gradientEngine.js';
 import type { EventSequence, SequenceCodec } from './sequences.js';
 import { StreamBatcher } from './streams.js';
+import { readWarmStart } from './warmStart.js';
 
 export const trainSettingsSchema = z.object({
   rows: z.number().int().positive().default(64),
@@ -72,6 +73,8 @@ export interface TrainJob {
   valid: EventSequence[];
   settings: TrainSettings;
   resume: boolean;
+  /** A model folder to train on from when there is no checkpoint to resume (`--warm-start`). */
+  warmStart?: string;
   /** Facts about the data for the model card. */
   about: Record<string, unknown>;
   engine: (params: ParamSet, rows: number) => Promise<GradientEngine>;
@@ -160,13 +163,30 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     else if (saved) log('the saved LSTM state was for another number of rows: starting it from zero');
     log(`resuming from ${resumeFrom}: epoch ${progress.epoch + 1}, chunk ${progress.chunk}, ${progress.chunksDone} chunks done`);
   } else {
-    if (job.resume) log(`nothing to resume in ${out}: starting a new run`);
-    params = initParams(job.network, settings.seed);
+    const warm = job.warmStart ? readWarmStart(job.warmStart, job.network) : undefined;
+    if (job.resume) log(`nothing to resume in ${out}: ${warm ? `training on from ${warm.folder}` : 'starting a new run'}`);
+    params = warm?.params ?? initParams(job.network, settings.seed);
     adam = initAdam(params);
-    progress = freshProgress(settings);
+    progress = warm
+      ? {
+          ...freshProgress(settings),
+          epoch: warm.epoch,
+          chunksDone: warm.chunksDone,
+          eventsDone: warm.eventsDone,
+          trainSeconds: warm.trainSeconds,
+          bestValid: warm.bestValid,
+          validHistory: warm.validHistory,
+          trainHistory: warm.trainHistory,
+          invocations: [
+            ...warm.invocations,
+            { command: `warm start from ${warm.folder} (optimizer moments restarted)`, startedAtChunk: warm.chunksDone },
+          ],
+        }
+      : freshProgress(settings);
     writeFileSync(
       join(out, LOG_FILE),
-      'train_seconds,epoch,chunks_done,events_done,train_nll,valid_nll,valid_bits_per_note,learning_rate,tokens_per_second\n',
+      warm?.logCsv ??
+        'train_seconds,epoch,chunks_done,events_done,train_nll,valid_nll,valid_bits_per_note,learning_rate,tokens_per_second\n',
     );
   }
   progress.invocations = [

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../model/checkpoint.js';
@@ -64,6 +64,35 @@ describe('partita train', () => {
     const after = loadCheckpoint(out);
     expect(Number(after.model.about.chunksDone)).toBeGreaterThan(chunksBefore);
     expect(readFileSync(join(out, 'log.csv'), 'utf8').split('\n')[0]).toMatch(/^train_seconds,epoch/);
+  });
+
+  it('trains on from a shipped model folder (weights and totals, no optimizer state) on a fresh machine', () => {
+    const data = smallMidiFolder();
+    const first = temporaryFolder('train-ship');
+    const made = runCli(['train', '--data', data, '--out', first, ...TINY, '--max-minutes', '0.1']);
+    expect(made.status, made.stderr).toBe(0);
+    // What a commit keeps of a run: the model folder alone, as models/musicnet-lstm/ holds it.
+    const shipped = temporaryFolder('train-shipped');
+    mkdirSync(shipped, { recursive: true });
+    const checkpoint = latest(first) as string;
+    for (const file of ['model.json', 'weights.bin']) copyFileSync(join(checkpoint, file), join(shipped, file));
+    copyFileSync(join(first, 'log.csv'), join(shipped, 'log.csv'));
+    const shippedModel = loadCheckpoint(shipped);
+    const chunksBefore = Number(shippedModel.model.about.chunksDone);
+
+    const out = temporaryFolder('train-warm');
+    const warm = runCli(['train', '--data', data, '--out', out, ...TINY, '--resume', '--warm-start', shipped, '--max-minutes', '0.1']);
+    expect(warm.status, warm.stderr).toBe(0);
+    expect(warm.stderr).toContain(`training on from ${shipped}`);
+    const after = loadCheckpoint(latest(out) as string);
+    expect(Number(after.model.about.chunksDone)).toBeGreaterThan(chunksBefore);
+    expect(Number(after.model.about.adamStep)).toBe(Number(after.model.about.chunksDone) - chunksBefore);
+    const invocations = after.model.about.invocations as { command: string }[];
+    expect(invocations.some((entry) => entry.command.startsWith('warm start from'))).toBe(true);
+    // The old curve carries over: the shipped log's rows come first (new rows follow every 20 s).
+    const shippedLog = readFileSync(join(shipped, 'log.csv'), 'utf8').trim().split('\n');
+    const log = readFileSync(join(out, 'log.csv'), 'utf8').trim().split('\n');
+    expect(log.slice(0, shippedLog.length)).toEqual(shippedLog);
   });
 
   it('trains the seed baseline a few steps with the same command', () => {
