@@ -133,15 +133,6 @@ async function start(model: ComposerModel, synth: Synth, message: StartMessage):
  * which takes seconds (every SoundFont sample is decoded): empty renders, all at once, make every
  * instance now so that no piece waits for one.
  */
-async function warmUpSynth(synth: Synth, renders: number): Promise<void> {
-  const drain = async (): Promise<void> => {
-    for await (const _ of synth.render([], { instruments: ['piano'] }, { tailSeconds: 0 })) {
-      // Only the instance matters.
-    }
-  };
-  await Promise.all(Array.from({ length: renders }, drain));
-}
-
 /** A stepper costs ~25 ms to make (a fresh WebAssembly memory): make one per piece slot now, not on a piece's first note. */
 function warmUpSteppers(model: ComposerModel, pieces: number): void {
   const steppers = Array.from({ length: pieces }, () => borrowStepper(model));
@@ -153,7 +144,9 @@ async function main(): Promise<void> {
     loadComposerModel(data.modelPath),
     loadSynth({ maxConcurrentRenders: data.rendersAtOnce, soundFontPath: data.soundFontPath }),
   ]);
-  await warmUpSynth(synth, data.rendersAtOnce);
+  // Only the synth's first instance is made now (loadSynth does): each costs seconds of CPU
+  // (every .sf3 sample decoded) and ~150 MB, so a second one is made when two renders overlap.
+  // Warming them all made `serve` take over a minute to answer on a busy 2-core machine.
   warmUpSteppers(model, data.piecesAtOnce);
   const pieces = new Set<Promise<void>>();
   port?.on('message', (message: ToWorker) => {

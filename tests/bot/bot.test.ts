@@ -9,6 +9,7 @@ import { SHIPPED_MUSICNET_MODEL } from '../../cli/shippedModels.js';
 import { createStudio, type Studio } from '../../studio/index.js';
 import { type FakeDiscord, startFakeDiscord } from '../discord/index.js';
 import { audioStats, decodeWithFfmpeg } from '../helpers/audio.js';
+import { SERVER_START_MS } from '../helpers/budgets.js';
 import { readMidiIndependently } from '../helpers/independentMidi.js';
 import { temporaryFolder } from '../helpers/paths.js';
 
@@ -40,7 +41,7 @@ beforeAll(async () => {
   commandsBeforeRegistering = fake.store.commands.size;
   firstRegistration = await registerCommands(config);
   secondRegistration = await registerCommands(config);
-}, 120_000);
+}, SERVER_START_MS);
 
 afterAll(async () => {
   await bot?.close();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTRUMENTS } from '../../model/instruments.js';
+import { SERVER_START_MS } from '../helpers/budgets.js';
 import { readMidiIndependently } from '../helpers/independentMidi.js';
 import { ARTIFACTS, launchBrowser, type RunningApp, startApp } from './helpers-e2e.js';
 
@@ -124,7 +125,7 @@ describe('web player in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
+  }, SERVER_START_MS);
 
   afterAll(async () => {
     await browser?.close();

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { SERVER_START_MS } from '../helpers/budgets.js';
 import { REPO_ROOT, temporaryFolder } from '../helpers/paths.js';
 
 export const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
@@ -54,7 +55,7 @@ function exited(child: ChildProcess): Promise<void> {
  * The real app as a user starts it (`partita serve`), on a free port with an empty app data folder
  * (PARTITA_APP_DATA: history and pieces), ready once /api/health answers (the model loads first).
  */
-export async function startApp(readyTimeoutMs = 90_000): Promise<RunningApp> {
+export async function startApp(readyTimeoutMs = SERVER_START_MS): Promise<RunningApp> {
   const dataFolder = temporaryFolder('web-e2e');
   const port = await freePort();
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'partita.js'), 'serve', '--port', String(port)], {
