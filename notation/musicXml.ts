@@ -1,4 +1,4 @@
-import { findKey } from '../model/analysis/keys.js';
+import { findKey, keyCorrelations, parseKeyName } from '../model/analysis/keys.js';
 import { barSteps } from '../model/analysis/metre.js';
 import { composerLabel } from '../model/codecs/composers.js';
 import type { ComposedNote, HeaderPart, PieceHeader } from '../model/compose/note.js';
@@ -32,6 +32,24 @@ export function scoreTitle(header: PieceHeader): string {
   const ensemble = ENSEMBLES.find((entry) => entry.parts.map((part) => `${part.instrument}:${part.slot}`).join(',') === players);
   const label = ensemble?.label ?? header.parts.map((part) => instrumentLabel(part.instrument)).join(', ');
   return `${label}${header.composer ? ` after ${composerLabel(header.composer)}` : ''}`;
+}
+
+/**
+ * How much worse (in Krumhansl-Schmuckler correlation) the key the piece was written in may fit
+ * its notes and still be its signature: G minor with many F-sharps reads as G major by the
+ * profiles alone, yet the model was asked for G minor and wrote in it.
+ */
+const WRITTEN_KEY_MARGIN = 0.1;
+
+/** The key signature's key: the one the piece was written in unless its notes say clearly otherwise (Krumhansl-Schmuckler). */
+function notatedKey(header: PieceHeader, notes: readonly ComposedNote[]): number {
+  const histogram = new Array<number>(12).fill(0);
+  for (const note of notes) histogram[note.pitch % 12] = (histogram[note.pitch % 12] as number) + note.durationSeconds;
+  const found = findKey(notes.map((note) => ({ pitch: note.pitch, duration: note.durationSeconds })));
+  const written = header.key ? parseKeyName(header.key) : undefined;
+  if (written === undefined) return found;
+  const correlations = keyCorrelations(histogram);
+  return (correlations[written] as number) >= (correlations[found] as number) - WRITTEN_KEY_MARGIN ? written : found;
 }
 
 function partName(part: HeaderPart, notation: PartNotation): string {
@@ -257,7 +275,7 @@ export function composedToMusicXml(header: PieceHeader, notes: readonly Composed
     lastEnd = Math.max(lastEnd, snapped.end);
     byPart[note.part ?? -1]?.push(snapped);
   }
-  const concertKey = keySignature(findKey(notes.map((note) => ({ pitch: note.pitch, duration: note.durationSeconds }))));
+  const concertKey = keySignature(notatedKey(header, notes));
   const layouts = header.parts.map((part, index) => layoutPart(part, byPart[index] ?? [], concertKey));
   const measures = Math.max(1, Math.ceil(lastEnd / measureSteps));
 

@@ -5,6 +5,9 @@ import { isPieceId } from './ids.js';
 export const PIECE_FILE_KINDS = ['mid', 'wav', 'ogg', 'mp3'] as const;
 export type PieceFileKind = (typeof PIECE_FILE_KINDS)[number];
 export type PieceFiles = Record<PieceFileKind, string>;
+/** The score's files: made on demand from the notes (notation/), then kept beside the others. */
+export const SCORE_FILE_KINDS = ['musicxml', 'pdf', 'png'] as const;
+export type ScoreFileKind = (typeof SCORE_FILE_KINDS)[number];
 
 /** Where pieces' files live, relative to the data folder. */
 const PIECES_FOLDER = 'pieces';
@@ -15,7 +18,7 @@ function checkedId(id: string): string {
 }
 
 /** A piece's file of `kind`, relative to the data folder (what the store records). */
-export function pieceFilePath(id: string, kind: PieceFileKind | 'notes.json' | 'primer.mid'): string {
+export function pieceFilePath(id: string, kind: PieceFileKind | ScoreFileKind | 'notes.json' | 'primer.mid'): string {
   return join(PIECES_FOLDER, `${checkedId(id)}.${kind}`);
 }
 

@@ -1,5 +1,14 @@
 /** store/: the history of pieces (SQLite) and where their files live in the data folder. */
-export { PIECE_FILE_KINDS, type PieceFileKind, type PieceFiles, pieceFilePath, pieceFilePaths, piecesFolder } from './files.js';
+export {
+  PIECE_FILE_KINDS,
+  type PieceFileKind,
+  type PieceFiles,
+  pieceFilePath,
+  pieceFilePaths,
+  piecesFolder,
+  SCORE_FILE_KINDS,
+  type ScoreFileKind,
+} from './files.js';
 export { isPieceId, newPieceId, PIECE_ID_PATTERN } from './ids.js';
 export { SCHEMA_VERSION } from './migrations.js';
 export {

@@ -1,4 +1,4 @@
-import type { PieceHeader } from '../model/compose/note.js';
+import type { ComposedNote, PieceHeader } from '../model/compose/note.js';
 import { isFinalEvent, type StudioEvent } from './events.js';
 import { Feed } from './feed.js';
 
@@ -49,6 +49,11 @@ export class PieceSession {
   /** Everything so far, then live events until the final one. */
   events(): Feed<StudioEvent> {
     return this.subscribe(this.eventFeeds, this.log);
+  }
+
+  /** The notes written so far, in the order they came. */
+  notesSoFar(): ComposedNote[] {
+    return this.log.flatMap((event) => (event.type === 'notes' ? event.notes : []));
   }
 
   /** The PCM rendered so far, then live chunks until the piece ends. */

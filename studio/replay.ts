@@ -7,6 +7,12 @@ import type { StudioEvent } from './events.js';
 /** Notes per replayed batch: a whole piece in a few events, none of them huge. */
 const REPLAY_BATCH = 256;
 
+/** The notes of a finished piece, from its notes file (none for a piece that has none). */
+export async function readFinishedNotes(record: PieceRecord, dataFolder: string): Promise<ComposedNote[]> {
+  if (!record.notesPath) return [];
+  return JSON.parse(await readFile(join(dataFolder, record.notesPath), 'utf8')) as ComposedNote[];
+}
+
 /** A finished piece's events, read back from the store and its notes file, as its subscribers heard them live. */
 export async function* replayFinished(record: PieceRecord, dataFolder: string): AsyncGenerator<StudioEvent> {
   yield { type: 'header', header: record.header };
@@ -14,10 +20,7 @@ export async function* replayFinished(record: PieceRecord, dataFolder: string): 
     yield { type: 'failed', message: record.error ?? 'the piece was not finished', cancelled: record.status === 'cancelled' };
     return;
   }
-  if (record.notesPath) {
-    const notes = JSON.parse(await readFile(join(dataFolder, record.notesPath), 'utf8')) as ComposedNote[];
-    for (let start = 0; start < notes.length; start += REPLAY_BATCH)
-      yield { type: 'notes', notes: notes.slice(start, start + REPLAY_BATCH) };
-  }
+  const notes = await readFinishedNotes(record, dataFolder);
+  for (let start = 0; start < notes.length; start += REPLAY_BATCH) yield { type: 'notes', notes: notes.slice(start, start + REPLAY_BATCH) };
   yield { type: 'done', piece: record };
 }

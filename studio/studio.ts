@@ -13,11 +13,13 @@ import {
   PieceStore,
   pieceFilePath,
   pieceFilePaths,
+  type ScoreFileKind,
   type StoredRequest,
 } from '../store/index.js';
 import type { StudioEvent } from './events.js';
 import { PieceSession } from './pieceSession.js';
-import { replayFinished } from './replay.js';
+import { readFinishedNotes, replayFinished } from './replay.js';
+import { type ScoreResult, ScoreShelf } from './scores.js';
 import { WorkerPool } from './workerPool.js';
 import type { FromWorker, PieceOutputPaths } from './workerProtocol.js';
 
@@ -82,6 +84,11 @@ export interface Studio {
   subscribePcm(id: string): AsyncIterableIterator<Int16Array> | undefined;
   /** Stops a queued or unfinished piece; false when there is none by that id. */
   cancel(id: string, reason?: string): boolean;
+  /**
+   * The piece's score: while it is being written, MusicXML of the notes so far; once done,
+   * MusicXML, a PDF or a PNG of the first system (made on first request, then kept).
+   */
+  score(id: string, kind: ScoreFileKind): Promise<ScoreResult>;
   /** The absolute path of a finished piece's file. */
   filePath(piece: PieceRecord, kind: PieceFileKind): string | undefined;
   health(): StudioHealth;
@@ -305,6 +312,22 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     return replayFinished(record, dataFolder);
   }
 
+  const scores = new ScoreShelf(dataFolder);
+  async function score(id: string, kind: ScoreFileKind): Promise<ScoreResult> {
+    const session = sessions.get(id);
+    const record = store.get(id);
+    if (!record) return { ok: false, status: 404, message: 'no piece with this id' };
+    if (session) {
+      if (kind === 'musicxml') return scores.draft(record.header, session.notesSoFar());
+      return { ok: false, status: 409, message: `the piece is ${record.status}: its ${kind.toUpperCase()} comes when it is done` };
+    }
+    if (record.status !== 'done') {
+      const status = record.status === 'queued' || record.status === 'composing' ? 409 : 404;
+      return { ok: false, status, message: `the piece is ${record.status}: no score` };
+    }
+    return scores.finished(record, kind, () => readFinishedNotes(record, dataFolder));
+  }
+
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
@@ -322,6 +345,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     subscribe,
     subscribePcm: (id) => sessions.get(id)?.pcmStream(),
     cancel,
+    score,
     filePath: (piece, kind) => (piece.files ? join(dataFolder, piece.files[kind]) : undefined),
     health: () => ({ workers, piecesPerWorker, running: pool.running, queued: waiting.length, queueLimit }),
     close,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PieceFileKind, ScoreFileKind } from '../store/index.js';
 import { isPieceId } from '../store/index.js';
 
 /** `GET /api/pieces?limit&offset`. */
@@ -13,9 +14,11 @@ export const pieceIdSchema = z.string().refine(isPieceId, { message: 'not a piec
 /** `{id}`, `{id}.mid`, `{id}.wav`, `{id}.ogg` or `{id}.mp3` in `/api/pieces/...`. */
 export const pieceNameSchema = z
   .string()
-  .regex(/^([A-Za-z0-9_-]{12})(?:\.(mid|wav|ogg|mp3))?$/, { message: 'not a piece id (or a piece id with .mid, .wav, .ogg or .mp3)' })
+  .regex(/^([A-Za-z0-9_-]{12})(?:\.(mid|wav|ogg|mp3|musicxml|pdf|png))?$/, {
+    message: 'not a piece id (or a piece id with .mid, .wav, .ogg, .mp3, .musicxml, .pdf or .png)',
+  })
   .transform((name) => {
-    const [id, extension] = name.split('.') as [string, 'mid' | 'wav' | 'ogg' | 'mp3' | undefined];
+    const [id, extension] = name.split('.') as [string, PieceFileKind | ScoreFileKind | undefined];
     return { id, extension };
   });
 

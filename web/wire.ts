@@ -1,15 +1,19 @@
 /** What the API sends: pieces and studio events as JSON, with URLs instead of paths on the server's disk. */
 import type { ComposedNote } from '../model/compose/note.js';
-import { PIECE_FILE_KINDS, type PieceFileKind, type PieceRecord } from '../store/index.js';
+import { PIECE_FILE_KINDS, type PieceFileKind, type PieceRecord, SCORE_FILE_KINDS, type ScoreFileKind } from '../store/index.js';
 import type { StudioEvent } from '../studio/index.js';
 
 export function pieceUrls(id: string) {
   const api = `/api/pieces/${id}`;
-  return { page: `/pieces/${id}`, api, events: `${api}/events`, live: `${api}/live.webm` };
+  // The score while it is being written (MusicXML of the notes so far); `files` has it once done.
+  return { page: `/pieces/${id}`, api, events: `${api}/events`, live: `${api}/live.webm`, score: `${api}.musicxml` };
 }
 
-function fileUrls(id: string): Record<PieceFileKind, string> {
-  return Object.fromEntries(PIECE_FILE_KINDS.map((kind) => [kind, `/api/pieces/${id}.${kind}`])) as Record<PieceFileKind, string>;
+function fileUrls(id: string): Record<PieceFileKind | ScoreFileKind, string> {
+  return Object.fromEntries([...PIECE_FILE_KINDS, ...SCORE_FILE_KINDS].map((kind) => [kind, `/api/pieces/${id}.${kind}`])) as Record<
+    PieceFileKind | ScoreFileKind,
+    string
+  >;
 }
 
 export function pieceToJson(piece: PieceRecord) {

@@ -7,14 +7,15 @@ import type { ComposedNote } from '../../model/compose/note.js';
 import { pianoRollSvg } from '../../model/compose/pianoRollSvg.js';
 import { MAX_PRIMER_BYTES, parseComposeRequest } from '../../model/compose/request.js';
 import { composedToMidi } from '../../model/compose/toMidi.js';
+import { engravePdf } from '../../notation/engrave.js';
 import { composedToMusicXml } from '../../notation/musicXml.js';
 import { loadSynth } from '../../synth/index.js';
 import { SHIPPED_MUSICNET_MODEL } from '../shippedModels.js';
 import { UsageError } from '../usageError.js';
 
 export const GENERATE_USAGE =
-  'partita generate [--checkpoint DIR] --instrument NAME [--composer NAME] [--seconds S] [--tempo BPM] [--key KEY] [--metre N/D] [--temperature T] [--top-p P] [--seed N] [--primer FILE.mid] --out FILE.(mid|wav|ogg|mp3|svg|musicxml)';
-const OUTPUT_EXTENSIONS = ['.mid', '.midi', '.wav', '.ogg', '.mp3', '.svg', '.musicxml'];
+  'partita generate [--checkpoint DIR] --instrument NAME [--composer NAME] [--seconds S] [--tempo BPM] [--key KEY] [--metre N/D] [--temperature T] [--top-p P] [--seed N] [--primer FILE.mid] --out FILE.(mid|wav|ogg|mp3|svg|musicxml|pdf)';
+const OUTPUT_EXTENSIONS = ['.mid', '.midi', '.wav', '.ogg', '.mp3', '.svg', '.musicxml', '.pdf'];
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -58,7 +59,9 @@ export async function runGenerate(argv: string[]): Promise<void> {
   if (!values.out) throw new UsageError(`--out is required: ${GENERATE_USAGE}`);
   const extension = extname(values.out).toLowerCase();
   if (!OUTPUT_EXTENSIONS.includes(extension))
-    throw new UsageError(`--out must end in .mid, .wav, .ogg, .mp3, .svg (a piano roll) or .musicxml (the score), got '${values.out}'`);
+    throw new UsageError(
+      `--out must end in .mid, .wav, .ogg, .mp3, .svg (a piano roll) or .musicxml/.pdf (the score), got '${values.out}'`,
+    );
   let request: ReturnType<typeof parseComposeRequest>;
   try {
     request = parseComposeRequest({
@@ -93,6 +96,8 @@ export async function runGenerate(argv: string[]): Promise<void> {
     writeFileSync(values.out, composedToMidi(plan.header, notes, title));
   } else if (extension === '.musicxml') {
     writeFileSync(values.out, composedToMusicXml(plan.header, notes).xml);
+  } else if (extension === '.pdf') {
+    writeFileSync(values.out, await engravePdf(composedToMusicXml(plan.header, notes).xml));
   } else if (extension === '.svg') {
     writeFileSync(values.out, pianoRollSvg(plan.header, notes, title));
   } else {

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ComposedNote, PieceHeader } from '../model/compose/note.js';
+import { engravePdf, firstSystemPng } from '../notation/engrave.js';
+import { composedToMusicXml } from '../notation/musicXml.js';
+import { type PieceRecord, pieceFilePath, type ScoreFileKind } from '../store/index.js';
+
+export type ScoreResult = { ok: true; bytes: Buffer; final: boolean } | { ok: false; status: 404 | 409 | 500; message: string };
+
+/**
+ * A finished piece's scores, made from its notes on first request and kept beside its other
+ * files (a finished piece never changes); one engraving per file at a time, however many ask.
+ */
+export class ScoreShelf {
+  private readonly making = new Map<string, Promise<Buffer>>();
+
+  constructor(private readonly dataFolder: string) {}
+
+  /** MusicXML of what is written so far: the score fills in while the piece is being written. */
+  draft(header: PieceHeader, notes: readonly ComposedNote[]): ScoreResult {
+    return { ok: true, bytes: Buffer.from(composedToMusicXml(header, notes).xml), final: false };
+  }
+
+  async finished(record: PieceRecord, kind: ScoreFileKind, readNotes: () => Promise<ComposedNote[]>): Promise<ScoreResult> {
+    const path = join(this.dataFolder, pieceFilePath(record.id, kind));
+    if (existsSync(path)) return { ok: true, bytes: await readFile(path), final: true };
+    let making = this.making.get(path);
+    if (!making) {
+      making = this.make(record, kind, path, readNotes).finally(() => this.making.delete(path));
+      this.making.set(path, making);
+    }
+    try {
+      return { ok: true, bytes: await making, final: true };
+    } catch (error) {
+      return { ok: false, status: 500, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async make(record: PieceRecord, kind: ScoreFileKind, path: string, readNotes: () => Promise<ComposedNote[]>): Promise<Buffer> {
+    const xml = composedToMusicXml(record.header, await readNotes()).xml;
+    const bytes = kind === 'musicxml' ? Buffer.from(xml) : kind === 'pdf' ? await engravePdf(xml) : await firstSystemPng(xml);
+    await writeFile(`${path}.partial`, bytes);
+    await rename(`${path}.partial`, path);
+    return bytes;
+  }
+}
