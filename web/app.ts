@@ -2,6 +2,8 @@
  * The web app's routes: which handler answers which path, with the body limits in front. Handlers
  * live in handlers/, request schemas in schemas.ts, the JSON we send in wire.ts.
  */
+
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
@@ -13,8 +15,11 @@ import { jsonError } from './errors.js';
 import { pieceOrFileHandler } from './handlers/files.js';
 import { liveAudioHandler } from './handlers/live.js';
 import { healthHandler, optionsHandler } from './handlers/meta.js';
-import { pageHandler, staticHandler } from './handlers/pages.js';
+import { pageHandler, staticHandler, vendorScriptHandler } from './handlers/pages.js';
 import { createPieceHandler, listPiecesHandler, pieceEventsHandler } from './handlers/pieces.js';
+
+/** Verovio's browser build: its package's main file (a UMD script with the WebAssembly inside). */
+const VEROVIO_BROWSER_BUILD = createRequire(import.meta.url).resolve('verovio');
 
 /** web/public in the sources; the compiled app (dist/web) serves the same folder. */
 function defaultPublicFolder(): string {
@@ -48,6 +53,7 @@ export function createWebApp({ studio, publicFolder = defaultPublicFolder() }: W
 
   app.get('/', pageHandler(publicFolder));
   app.get('/pieces/:id', pageHandler(publicFolder));
+  app.get('/static/vendor/verovio-toolkit-wasm.js', vendorScriptHandler(VEROVIO_BROWSER_BUILD));
   app.get('/static/*', staticHandler(publicFolder));
 
   app.notFound((c) => jsonError(c, 404, `no such address: ${c.req.method} ${c.req.path}`));

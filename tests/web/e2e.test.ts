@@ -188,6 +188,29 @@ describe('web player in a real browser', () => {
     await page.close();
   }, 60_000);
 
+  it('shows the score of a finished piece, engraved in the page, following playback (desktop and phone)', async () => {
+    for (const viewport of [
+      { width: 1280, height: 900, name: 'desktop' },
+      { width: 360, height: 740, name: 'phone' },
+    ]) {
+      const page = await browser.newPage({ viewport });
+      await page.goto(pieceUrls[1] ?? app.url);
+      await expect.poll(() => page.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^done · \d+ notes/);
+      await page.locator('#view-score').click();
+      expect(await page.locator('#roll-view').isHidden()).toBe(true);
+      await page.locator('#score[data-final="true"]').waitFor({ timeout: 60_000 });
+      // Verovio drew every part's staves and bars from the server's MusicXML.
+      expect(Number(await page.locator('#score').getAttribute('data-measures'))).toBeGreaterThan(4);
+      expect(await page.locator('#score svg g.staff').count()).toBeGreaterThanOrEqual(4);
+      await page.locator('#play').click();
+      await page.locator('#score g.measure.playing').waitFor({ timeout: 20_000 });
+      const width = await page.evaluate(() => (globalThis as unknown as ProbeWindow).document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(viewport.width);
+      await page.screenshot({ path: join(ARTIFACTS, `web-score-${viewport.name}.png`) });
+      await page.close();
+    }
+  }, 120_000);
+
   it('works from the keyboard alone: Tab to the controls, type to choose, Enter on Generate, Space to stop', async () => {
     const page = await openPage();
     const focused = () => page.evaluate(() => (globalThis as unknown as ProbeWindow).document.activeElement?.id ?? '');

@@ -32,3 +32,17 @@ export function staticHandler(publicFolder: string): MiddlewareHandler {
     return jsonError(c, 404, `no such file: ${c.req.path}`);
   };
 }
+
+/**
+ * `/static/vendor/verovio-toolkit-wasm.js`: Verovio's browser build (the score engraver), served
+ * from its npm package so the page needs no CDN.
+ */
+export function vendorScriptHandler(path: string) {
+  return async (c: Context) => {
+    if (!existsSync(path)) return jsonError(c, 404, `not installed here: ${path}`);
+    return c.body(await readFile(path), 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=86400',
+    });
+  };
+}

@@ -20,6 +20,8 @@ const DOWNLOADS = [
   { kind: 'wav', label: 'WAV' },
   { kind: 'ogg', label: 'OGG' },
   { kind: 'mp3', label: 'MP3' },
+  { kind: 'musicxml', label: 'MusicXML' },
+  { kind: 'pdf', label: 'PDF' },
 ];
 
 /**

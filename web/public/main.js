@@ -6,6 +6,7 @@ import { ComposeForm } from './form.js';
 import { downloadLinks, HistoryList } from './history.js';
 import { PianoRoll, setInstrumentColours } from './pianoRoll.js';
 import { Player } from './player.js';
+import { ScoreView } from './score.js';
 
 /** @template {HTMLElement} T @param {string} id @returns {T} */
 function element(id) {
@@ -65,10 +66,29 @@ const roll = new PianoRoll({
   legend: element('legend'),
 });
 
+const score = new ScoreView({ container: element('score'), status: element('score-status'), scroller: element('score-scroller') });
+
+/** The two views of the piece, as tabs: the piano roll, or the score. @param {'roll' | 'score'} view */
+function showView(view) {
+  for (const [name, tab, panel] of [
+    ['roll', element('view-roll'), element('roll-view')],
+    ['score', element('view-score'), element('score-view')],
+  ]) {
+    tab.setAttribute('aria-selected', String(name === view));
+    panel.hidden = name !== view;
+  }
+  score.setVisible(view === 'score');
+}
+element('view-roll').addEventListener('click', () => showView('roll'));
+element('view-score').addEventListener('click', () => showView('score'));
+
 const player = new Player(
   { audio: element('audio'), button: element('play'), clock: element('clock') },
   {
-    tick: (seconds) => roll.setPlayhead(seconds),
+    tick: (seconds) => {
+      roll.setPlayhead(seconds);
+      score.setTime(seconds);
+    },
     change: (playback) => {
       state.playback = playback;
       // A failed piece has no audio, and its own message says why.
@@ -113,12 +133,14 @@ function openPiece(id, how) {
   downloads.hidden = true;
   player.reset();
   roll.reset({ instruments: [], seconds: 30 }, instrumentSpecs);
+  score.reset();
   renderStatus();
   if (how.live) player.load(pieceUrl(id, '/live.webm'), how.autoplay);
   state.stopFollowing = followPiece(id, {
     header: (header) => {
       state.notes = 0;
       roll.reset(header, instrumentSpecs);
+      score.setSource(pieceUrl(id, '.musicxml'), false);
       pieceInfo.textContent = [
         header.instruments.map(labelOf).join(', '),
         header.composer ? `after ${labelOf(header.composer)}` : 'any style',
@@ -131,6 +153,7 @@ function openPiece(id, how) {
     },
     notes: (notes) => {
       roll.add(notes);
+      score.changed();
       state.notes += notes.length;
       renderStatus();
     },
@@ -142,6 +165,7 @@ function openPiece(id, how) {
       state.phase = 'done';
       downloads.replaceChildren(...downloadLinks(done.files));
       downloads.hidden = false;
+      score.setSource(done.files.musicxml ?? pieceUrl(id, '.musicxml'), true);
       if (how.live) player.preferNext(audioFileUrl(id));
       renderStatus();
       refreshHistory();
@@ -180,6 +204,7 @@ function showIdle() {
   pieceInfo.textContent = '';
   downloads.hidden = true;
   roll.reset({ instruments: [], seconds: 30 }, instrumentSpecs);
+  score.reset();
   renderStatus();
 }
 
