@@ -12,6 +12,8 @@ import { composePlanned } from '../model/compose/compose.js';
 import { borrowStepper, type ComposerModel, loadComposerModel, returnStepper } from '../model/compose/composerModel.js';
 import type { ComposedNote } from '../model/compose/note.js';
 import { composedToMidi } from '../model/compose/toMidi.js';
+import { firstSystemPng } from '../notation/engrave.js';
+import { composedToMusicXml } from '../notation/musicXml.js';
 import { loadSynth, type Synth, writeAudioFile } from '../synth/index.js';
 import { Feed } from './feed.js';
 import type { FromWorker, PieceOutputPaths, ToWorker } from './workerProtocol.js';
@@ -64,8 +66,20 @@ async function writeFiles(paths: PieceOutputPaths, message: StartMessage, notes:
     writeAudioFile(pcm, paths.mp3),
     writeAtomically(paths.mid, composedToMidi(message.plan.header, notes, message.title)),
     writeAtomically(paths.notes, JSON.stringify(notes)),
+    writeScore(paths, message, notes),
   ]);
   return seconds;
+}
+
+/** The MusicXML and the PNG of its first system; a score that cannot be drawn is made again on request (studio/scores.ts), so the piece does not fail for it. */
+async function writeScore(paths: PieceOutputPaths, message: StartMessage, notes: ComposedNote[]): Promise<void> {
+  try {
+    const { xml } = composedToMusicXml(message.plan.header, notes);
+    await writeAtomically(paths.musicxml, xml);
+    await writeAtomically(paths.png, await firstSystemPng(xml));
+  } catch {
+    // Left to the on-demand path, which reports the reason to whoever asks.
+  }
 }
 
 /**

@@ -241,6 +241,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       ogg: absolute(files.ogg),
       mp3: absolute(files.mp3),
       notes: absolute(pieceFilePath(id, 'notes.json')),
+      musicxml: absolute(pieceFilePath(id, 'musicxml')),
+      png: absolute(pieceFilePath(id, 'png')),
     };
   }
 

@@ -8,6 +8,9 @@ export interface PieceOutputPaths {
   ogg: string;
   mp3: string;
   notes: string;
+  /** The score and its first system's image, made here so engraving never holds up the main thread. */
+  musicxml: string;
+  png: string;
 }
 
 /** What the main thread tells a compose worker. */

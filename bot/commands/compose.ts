@@ -78,16 +78,37 @@ function embedFor(piece: PieceRecord, instrumentLabel: string, publicUrl: string
     );
 }
 
-/** The files to attach: the MIDI and one audio file that fits Discord's limit (Opus first, it is smallest). */
-function attachments(studio: Studio, piece: PieceRecord): { attachment: Buffer; name: string }[] {
-  const files: { attachment: Buffer; name: string }[] = [];
+interface Attachment {
+  attachment: Buffer;
+  name: string;
+}
+
+/**
+ * The files to attach, within Discord's limit for the whole message: the MIDI, one audio file
+ * (Opus first, it is smallest), the score's first system as a PNG (the embed shows it) and the
+ * MusicXML. What does not fit is left out; the web player has everything.
+ */
+async function attachments(studio: Studio, piece: PieceRecord): Promise<{ files: Attachment[]; image?: string }> {
+  const files: Attachment[] = [];
+  let left = ATTACHMENT_LIMIT_BYTES;
+  const add = (attachment: Buffer, name: string): boolean => {
+    if (attachment.length > left) return false;
+    files.push({ attachment, name });
+    left -= attachment.length;
+    return true;
+  };
   for (const kind of ['mid', 'ogg', 'mp3'] as const) {
     const path = studio.filePath(piece, kind);
-    if (!path || statSync(path).size > ATTACHMENT_LIMIT_BYTES) continue;
-    files.push({ attachment: readFileSync(path), name: `partita-${piece.id}.${kind}` });
+    if (!path || statSync(path).size > left) continue;
+    add(readFileSync(path), `partita-${piece.id}.${kind}`);
     if (kind !== 'mid') break;
   }
-  return files;
+  let image: string | undefined;
+  const png = await studio.score(piece.id, 'png');
+  if (png.ok && add(png.bytes, `partita-${piece.id}-score.png`)) image = `attachment://partita-${piece.id}-score.png`;
+  const musicXml = await studio.score(piece.id, 'musicxml');
+  if (musicXml.ok) add(musicXml.bytes, `partita-${piece.id}.musicxml`);
+  return { files, ...(image ? { image } : {}) };
 }
 
 /** Joins the caller's voice channel and plays the piece as it is rendered; says why not when it cannot. */
@@ -174,10 +195,13 @@ export const composeCommand: BotCommand = {
       await interaction.editReply({ content: `The piece could not be written: ${failure ?? 'unknown error'}.` });
       return;
     }
+    const { files, image } = await attachments(context.studio, done);
+    const embed = embedFor(done, label, context.config.publicUrl);
+    if (image) embed.setImage(image);
     await interaction.editReply({
       content: [`Here is your piece (${describePiece(done)}).`, voiceNote].filter(Boolean).join(' '),
-      embeds: [embedFor(done, label, context.config.publicUrl)],
-      files: attachments(context.studio, done),
+      embeds: [embed],
+      files,
     });
   },
 };

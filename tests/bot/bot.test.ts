@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -11,7 +12,8 @@ import { type FakeDiscord, startFakeDiscord } from '../discord/index.js';
 import { audioStats, decodeWithFfmpeg } from '../helpers/audio.js';
 import { SERVER_START_MS } from '../helpers/budgets.js';
 import { readMidiIndependently } from '../helpers/independentMidi.js';
-import { temporaryFolder } from '../helpers/paths.js';
+import { validateAgainstSchema } from '../helpers/musescore.js';
+import { MUSICXML_SCHEMA, temporaryFolder } from '../helpers/paths.js';
 
 const VIOLIN_PROGRAM = 40;
 const PUBLIC_URL = 'http://partita.example';
@@ -96,8 +98,24 @@ describe('the Discord bot against a local Discord', () => {
     expect(stats.seconds).toBeLessThan(24);
     expect(stats.rms).toBeGreaterThan(0.005);
 
-    const embed = (reply.message.embeds as { url?: string; fields?: { name: string; value: string }[] }[])[0];
+    const embed = (reply.message.embeds as { url?: string; image?: { url?: string }; fields?: { name: string; value: string }[] }[])[0];
     expect(embed?.url).toMatch(new RegExp(`^${PUBLIC_URL}/pieces/[\\w-]+$`));
+
+    // The score: the embed shows its first system, and the MusicXML comes along; both read back by other programs.
+    const scoreFolder = temporaryFolder('bot-score');
+    const imageName = String(embed?.image?.url).replace('attachment://', '');
+    expect(imageName).toMatch(/-score\.png$/);
+    const pngPath = join(scoreFolder, imageName);
+    writeFileSync(pngPath, attachment(reply, 'png'));
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', pngPath], { encoding: 'utf8' })) as {
+      streams: { codec_name: string; width: number }[];
+    };
+    expect(probe.streams[0]).toMatchObject({ codec_name: 'png', width: 1200 });
+    const xmlPath = join(scoreFolder, 'piece.musicxml');
+    writeFileSync(xmlPath, attachment(reply, 'musicxml'));
+    const valid = validateAgainstSchema([xmlPath], MUSICXML_SCHEMA);
+    expect(valid.ok, valid.report).toBe(true);
+    expect(attachment(reply, 'musicxml').toString()).toContain('<part-name>Violin</part-name>');
     expect(embed?.fields?.find((field) => field.name === 'Composer')?.value).toBe('Bach');
     const id = embed?.url?.split('/').at(-1) as string;
     expect(studio.get(id)?.source).toBe('discord');

@@ -8,6 +8,8 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export const DATA_ROOT = process.env.PARTITA_DATA ?? resolve(REPO_ROOT, '..', 'shared', 'data');
 export const MUSICNET = join(DATA_ROOT, 'musicnet');
 export const MUSICNET_MIDIS = join(MUSICNET, 'musicnet_midis', 'musicnet_midis');
+/** MusicXML 4.0's published schema, which every score partita writes must satisfy. */
+export const MUSICXML_SCHEMA = resolve(REPO_ROOT, '..', 'shared', 'specs', 'musicxml-4.0', 'musicxml.xsd');
 export const JSB_QUARTER = join(DATA_ROOT, 'jsb', 'jsb-chorales-quarter.json');
 
 /** The seven Bach files whose track-length headers are broken on purpose. */

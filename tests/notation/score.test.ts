@@ -11,9 +11,8 @@ import { INSTRUMENTATION_NAMES } from '../../model/ensembles.js';
 import { composedToMusicXml } from '../../notation/musicXml.js';
 import { type IndependentNote, readMidiIndependently } from '../helpers/independentMidi.js';
 import { museScoreConvert, validateAgainstSchema } from '../helpers/musescore.js';
-import { MUSICNET_MIDIS, REPO_ROOT, temporaryFolder } from '../helpers/paths.js';
+import { MUSICNET_MIDIS, MUSICXML_SCHEMA, temporaryFolder } from '../helpers/paths.js';
 
-const SCHEMA = join(REPO_ROOT, '..', 'shared', 'specs', 'musicxml-4.0', 'musicxml.xsd');
 const SEEDS = [1, 2, 3];
 /** Seed 3 continues a Beethoven quartet: primer notes come from a real score, not from the model. */
 const PRIMER = readFileSync(join(MUSICNET_MIDIS, 'Beethoven', '2368_qt12_4.mid'));
@@ -75,7 +74,7 @@ describe('MusicXML scores, read back by independent readers', () => {
   it('validate against the MusicXML 4.0 schema (xmllint), for every instrument and ensemble x 3 seeds, primers included', () => {
     const result = validateAgainstSchema(
       pieces.map((piece) => join(folder, `${piece.name}.musicxml`)),
-      SCHEMA,
+      MUSICXML_SCHEMA,
     );
     expect(result.ok, result.report.slice(0, 2000)).toBe(true);
   });

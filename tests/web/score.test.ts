@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_START_MS } from '../helpers/budgets.js';
 import { validateAgainstSchema } from '../helpers/musescore.js';
-import { REPO_ROOT, temporaryFolder } from '../helpers/paths.js';
+import { MUSICXML_SCHEMA, temporaryFolder } from '../helpers/paths.js';
 import { postJson, readEvents, startTestApp, type TestApp } from './apiClient.js';
 
-const SCHEMA = join(REPO_ROOT, '..', 'shared', 'specs', 'musicxml-4.0', 'musicxml.xsd');
 const folder = temporaryFolder('web-score-files');
 let app: TestApp;
 
@@ -50,7 +49,7 @@ describe('the score of a piece', () => {
     expect(xml).toContain('<work-title>String quartet after Haydn</work-title>');
     const xmlPath = join(folder, 'piece.musicxml');
     writeFileSync(xmlPath, xml);
-    const valid = validateAgainstSchema([xmlPath], SCHEMA);
+    const valid = validateAgainstSchema([xmlPath], MUSICXML_SCHEMA);
     expect(valid.ok, valid.report).toBe(true);
 
     // Two requests at once share one engraving and get the same PDF.
