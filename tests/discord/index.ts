@@ -7,6 +7,7 @@ import { restRoutes } from './restRoutes.js';
 import { ENCRYPTION_MODES, type EncryptionMode, sodiumReady } from './rtp.js';
 import {
   type InteractionCallback,
+  type RtpTimeline,
   Store,
   type StoredInteraction,
   type StoredMessage,
@@ -19,7 +20,7 @@ import { World, type WorldOptions } from './world.js';
 
 export type { RateLimitRule } from './rateLimits.js';
 export type { EncryptionMode } from './rtp.js';
-export type { RecordedRequest, StoredInteraction, StoredMessage, UploadedFile } from './store.js';
+export type { BusySpan, RecordedRequest, RtpTimeline, StoredInteraction, StoredMessage, UploadedFile } from './store.js';
 
 export interface FakeDiscordOptions extends WorldOptions {
   /** Gateway heartbeat interval sent in HELLO (Discord: 41250 ms). */
@@ -61,6 +62,10 @@ export interface VoiceReport {
   rms: number;
   /** Decoded interleaved stereo s16le PCM at 48 kHz. */
   pcm: Buffer;
+  /** The decrypted Opus payloads as they arrived, for other decoders. */
+  opus: Buffer[];
+  /** Per packet: arrival time (performance.now(), ms), RTP sequence number and timestamp, the receiving thread's CPU times. */
+  rtp: RtpTimeline;
   /** Voice gateway payloads from the client. */
   received: { op: number; d: unknown; at: number }[];
 }
@@ -221,6 +226,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         nonSilentSeconds: voiceNonSilentSeconds(stats),
         rms: voiceRms(stats),
         pcm: Buffer.concat(stats.pcm),
+        opus: [...stats.opus],
+        rtp: structuredClone(stats.rtp),
         received: stats.received,
       };
     },

@@ -76,9 +76,17 @@ export class RestServer {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    // respond() runs synchronously up to the route's handler: parsing and judging the request.
+    const done = this.store.busySince();
+    const responded = this.respond(req, res, body);
+    done();
+    await responded;
+  }
+
+  private async respond(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
-    const body = await readBody(req);
     if (!url.pathname.startsWith('/api/')) {
       const file = method === 'GET' ? this.raw(url.pathname) : undefined;
       if (!file) return send(res, 404, { message: '404: Not Found', code: 0 });
@@ -116,14 +124,18 @@ export class RestServer {
     const verdict = this.rateLimiter.check(method, path, route.pattern, major);
     if (verdict.status === 429) return finish(429, verdict.body, verdict.headers);
 
+    let result: RouteResponse;
     try {
-      const result = await route.handle({ method, params, query: url.searchParams, ...parsed });
-      this.spec.checkResponse(method, path, result.status, result.body);
-      finish(result.status, result.body, verdict.headers);
+      result = await route.handle({ method, params, query: url.searchParams, ...parsed });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      finish(error.status, { message: error.message, code: error.code }, verdict.headers);
+      return finish(error.status, { message: error.message, code: error.code }, verdict.headers);
     }
+    // Judging and sending the answer: synchronous too.
+    const done = this.store.busySince();
+    this.spec.checkResponse(method, path, result.status, result.body);
+    finish(result.status, result.body, verdict.headers);
+    done();
   }
 
   private match(method: string, path: string): { route: CompiledRoute; params: Record<string, string> } | undefined {

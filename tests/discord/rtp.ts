@@ -55,6 +55,11 @@ export function rtpSsrc(packet: Buffer): number {
   return packet.readUInt32BE(8);
 }
 
+/** The sequence number and timestamp, which stay in the clear in every mode. */
+export function rtpClock(packet: Buffer): { sequence: number; timestamp: number } {
+  return { sequence: packet.readUInt16BE(2), timestamp: packet.readUInt32BE(4) };
+}
+
 /**
  * Decrypts an RTP packet the way Discord's voice servers do for the `_rtpsize` AEAD modes: the
  * fixed header, CSRCs and the 4-byte extension header are the additional data; the extension
@@ -81,8 +86,7 @@ export function openRtpPacket(packet: Buffer, mode: EncryptionMode, secretKey: U
   }
   if (hasPadding && plain.length > 0) plain = plain.subarray(0, plain.length - (plain[plain.length - 1] ?? 0));
   return {
-    sequence: packet.readUInt16BE(2),
-    timestamp: packet.readUInt32BE(4),
+    ...rtpClock(packet),
     ssrc: packet.readUInt32BE(8),
     payloadType: (packet[1] ?? 0) & 0x7f,
     marker: ((packet[1] ?? 0) & 0x80) !== 0,

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { APIMessage } from 'discord.js';
+import { threadTimes } from '../helpers/threadTimes.js';
 
 /** One file part of a multipart request, bytes as received. */
 export interface UploadedFile {
@@ -89,8 +91,31 @@ export interface VoiceStats {
   /** Decoded interleaved stereo s16le PCM, capped at `maxPcmSeconds`. */
   pcm: Buffer[];
   pcmBytes: number;
+  /** The decrypted Opus payloads in arrival order, capped like `pcm`. */
+  opus: Buffer[];
+  /** Per RTP packet in arrival order: when it arrived (performance.now(), ms) and its header's sequence number and timestamp. */
+  rtp: RtpTimeline;
   firstPacketAt?: number;
   lastPacketAt?: number;
+}
+
+export interface BusySpan {
+  from: number;
+  to: number;
+  /** CPU time within [from, to] (the span's wall time where the thread's times cannot be read). */
+  cpuMs: number;
+}
+
+export interface RtpTimeline {
+  arrivedAtMs: number[];
+  sequence: number[];
+  timestamp: number[];
+  /**
+   * The receiving thread's cumulative time waiting for a CPU and on one (ms, Linux; 0 elsewhere) at
+   * each arrival: what the machine, rather than the sender, took from the time between two packets.
+   */
+  waitedMs: number[];
+  onCpuMs: number[];
 }
 
 const SAMPLE_RATE_HZ = 48_000;
@@ -125,6 +150,13 @@ export class Store extends EventEmitter {
   readonly gatewayConnections: GatewayConnection[] = [];
   readonly gatewayReceived: GatewayReceived[] = [];
   readonly voice = new Map<string, VoiceStats>();
+  /**
+   * When the REST server was busy in synchronous work (parsing, judging by the spec, answering):
+   * wall-clock span in performance.now() ms and the CPU time its thread spent in it. That time is
+   * taken from the event loop an in-process bot shares with this fake, so timing tests can tell the
+   * fake's pauses from the bot's. Spans under 0.5 ms are left out.
+   */
+  readonly busy: BusySpan[] = [];
 
   private changePending = false;
 
@@ -139,6 +171,18 @@ export class Store extends EventEmitter {
       this.changePending = false;
       this.emit('change');
     });
+  }
+
+  /** Starts timing synchronous work; call the function it returns when the work is done. */
+  busySince(): () => void {
+    const from = performance.now();
+    const before = threadTimes();
+    return () => {
+      const to = performance.now();
+      const after = threadTimes();
+      const cpuMs = before && after ? after.onCpuMs - before.onCpuMs : to - from;
+      if (cpuMs >= 0.5) this.busy.push({ from, to, cpuMs });
+    };
   }
 
   voiceStats(guildId: string): VoiceStats {
@@ -156,6 +200,8 @@ export class Store extends EventEmitter {
         nonSilentSamples: 0,
         pcm: [],
         pcmBytes: 0,
+        opus: [],
+        rtp: { arrivedAtMs: [], sequence: [], timestamp: [], waitedMs: [], onCpuMs: [] },
       };
       this.voice.set(guildId, stats);
     }

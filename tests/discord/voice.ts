@@ -2,10 +2,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { OpusEncoder } from '@discordjs/opus';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { threadTimes } from '../helpers/threadTimes.js';
 import type { VoiceAllocator } from './gateway.js';
-import { type EncryptionMode, ipDiscoveryResponse, looksLikeRtp, openRtpPacket, parseIpDiscovery, rtpSsrc } from './rtp.js';
+import { type EncryptionMode, ipDiscoveryResponse, looksLikeRtp, openRtpPacket, parseIpDiscovery, rtpClock, rtpSsrc } from './rtp.js';
 import type { Store, VoiceStats } from './store.js';
 import { selfSignedCertificate } from './tls.js';
 
@@ -38,6 +40,8 @@ const SAMPLE_RATE_HZ = 48_000;
 const CHANNELS = 2;
 /** Frames quieter than this RMS (about -40 dBFS) count as silence. */
 const SILENCE_RMS = 0.01;
+/** Opus frames are 20 ms here: the payloads kept match `maxPcmSeconds`. */
+const FRAMES_PER_SECOND = 50;
 
 export interface VoiceOptions {
   heartbeatIntervalMs: number;
@@ -194,12 +198,20 @@ export class VoiceServer implements VoiceAllocator {
     const session = this.bySsrc.get(rtpSsrc(packet));
     if (!session) return;
     const stats = this.stats(session);
+    const clock = rtpClock(packet);
+    stats.rtp.arrivedAtMs.push(performance.now());
+    stats.rtp.sequence.push(clock.sequence);
+    stats.rtp.timestamp.push(clock.timestamp);
+    const times = threadTimes();
+    stats.rtp.waitedMs.push(times?.waitedMs ?? 0);
+    stats.rtp.onCpuMs.push(times?.onCpuMs ?? 0);
     stats.packets++;
     stats.firstPacketAt ??= Date.now();
     stats.lastPacketAt = Date.now();
     try {
       if (!session.mode || !session.secretKey) throw new Error('media before session description');
       const rtp = openRtpPacket(packet, session.mode, session.secretKey);
+      if (stats.opus.length < this.options.maxPcmSeconds * FRAMES_PER_SECOND) stats.opus.push(rtp.payload);
       this.record(stats, session.decoder.decode(rtp.payload));
     } catch {
       stats.badPackets++;

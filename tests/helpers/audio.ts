@@ -6,9 +6,13 @@ import { spawnSync } from 'node:child_process';
 
 export const RATE = 48_000;
 
-/** Decodes any audio file to 48 kHz stereo 16-bit PCM with ffmpeg. */
-export function decodeWithFfmpeg(path: string): Int16Array {
-  const run = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', path, '-f', 's16le', '-ac', '2', '-ar', String(RATE), '-'], {
+/**
+ * Decodes any audio file to 48 kHz stereo 16-bit PCM with ffmpeg; `decoder` picks one of its decoders
+ * (e.g. `opus`, its own Opus decoder, rather than `libopus`).
+ */
+export function decodeWithFfmpeg(path: string, decoder?: string): Int16Array {
+  const input = [...(decoder ? ['-c:a', decoder] : []), '-i', path];
+  const run = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...input, '-f', 's16le', '-ac', '2', '-ar', String(RATE), '-'], {
     maxBuffer: 1 << 30,
   });
   if (run.status !== 0) throw new Error(`ffmpeg could not decode ${path}: ${run.stderr.toString()}`);
