@@ -5,7 +5,7 @@
  * Kept off the main thread so that HTTP and Discord stay responsive however busy the composer is.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { composePlanned } from '../model/compose/compose.js';
@@ -27,7 +27,7 @@ export interface ComposeWorkerData {
   soundFontPath?: string;
 }
 
-/** Lower than the main thread's 0; 10 is what `nice` uses by default. */
+/** How much lower than the main thread the workers run; 10 is what `nice` uses by default. */
 const WORKER_NICENESS = 10;
 
 /** Notes after the first go out at most this often: the first at once, for a fast start. */
@@ -41,7 +41,8 @@ if (!port) throw new Error('composeWorker.ts runs as a worker thread');
 // thread (HTTP, the Discord gateway), and the ffmpeg encoders started from here inherit it.
 // Measured in tests/bot: event-loop delay max 93 ms with equal priority on 2 cores.
 try {
-  setPriority(WORKER_NICENESS);
+  // Relative to the process: under `nice` the workers must still yield to the gateway and voice timers.
+  setPriority(Math.min(19, getPriority() + WORKER_NICENESS));
 } catch {
   // Not permitted (some containers): the workers then run at the main thread's priority.
 }

