@@ -1,18 +1,7 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../model/workerScript.js';
 import type { ComposeWorkerData } from './composeWorker.js';
 import type { FromWorker, ToWorker } from './workerProtocol.js';
-
-/** The compiled worker script (tests run from TypeScript sources, the worker always from dist/). */
-function workerScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'composeWorker.js');
-  const built = resolve(dirname(here), '..', 'dist', 'studio', 'composeWorker.js');
-  if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build`);
-  return built;
-}
 
 type PieceMessage = Exclude<FromWorker, { type: 'ready' }>;
 
@@ -40,7 +29,7 @@ class ComposeWorker {
       rendersAtOnce: options.rendersAtOnce,
       ...(options.soundFontPath ? { soundFontPath: options.soundFontPath } : {}),
     };
-    this.thread = new Worker(workerScript(), { workerData: data });
+    this.thread = startWorker(import.meta.url, 'composeWorker', { workerData: data });
     let lastError = 'the compose worker stopped';
     this.ready = new Promise((resolveReady, rejectReady) => {
       this.thread.on('message', (message: FromWorker) => {

@@ -1,30 +1,19 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { concatArrays } from '../arrays.js';
 import { type Chunk, sliceChunkRows } from '../lstm/chunk.js';
 import type { NetworkConfig } from '../lstm/config.js';
 import { type ChunkScore, LstmNetwork } from '../lstm/network.js';
 import type { ParamSet } from '../lstm/params.js';
+import { startWorker } from '../workerScript.js';
 import type { GradientEngine } from './gradientEngine.js';
 import type { WeightLayout, WorkerReply, WorkerRequest } from './gradientWorker.js';
-
-/** The compiled worker script (tests run from TypeScript sources, the worker always from dist/). */
-function workerScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'gradientWorker.js');
-  const built = resolve(dirname(here), '..', '..', 'dist', 'model', 'train', 'gradientWorker.js');
-  if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build`);
-  return built;
-}
 
 class WorkerHandle {
   private pending: { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void } | undefined;
   readonly worker: Worker;
 
-  constructor(script: string) {
-    this.worker = new Worker(script);
+  constructor() {
+    this.worker = startWorker(import.meta.url, 'gradientWorker');
     this.worker.on('message', (reply: WorkerReply) => {
       const pending = this.pending;
       this.pending = undefined;
@@ -84,8 +73,7 @@ export class WorkerGradientEngine implements GradientEngine {
       Math.round((index * rows) / count),
       Math.round(((index + 1) * rows) / count),
     ]);
-    const script = workerScript();
-    const workers = rowSplits.map(() => new WorkerHandle(script));
+    const workers = rowSplits.map(() => new WorkerHandle());
     const gradBuffers = rowSplits.map(() => new SharedArrayBuffer(total * 4));
     await Promise.all(
       workers.map((worker, index) => {
