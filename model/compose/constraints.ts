@@ -64,7 +64,7 @@ function maskOutside(logits: Float32Array, lowest: number, highest: number): voi
  * A piece's rules, built once per piece; given the time, the sampling masks for the next event
  * (so a forbidden note is never drawn, rather than drawn and deleted):
  * - only the chosen parts play, each inside its instrument's range and chord size (MAX_NOTES_PER_ONSET);
- * - onsets keep to a notated grid (see onNotatedGrid);
+ * - onsets and note ends keep to a notated grid (see onNotatedGrid);
  * - nothing starts after the final bar line, and every note ends by the piece's end;
  * - the final bar is one chord, every note of it held to the end; a later onset ends the piece.
  * Called with `time`, the onset of the previous event; `startedAtTime[p]` counts part p's notes there.
@@ -102,6 +102,10 @@ export function pieceRules(parts: readonly number[], ending: EndingPlan, started
     } else if (field === FIELD_DURATION) {
       const left = ending.endStep - onset;
       maskOutside(logits, onset === ending.finalBarStep ? left : 1, left);
+      // Notes end on the same grid as they start, so the score writes every length exactly
+      // (MusicNet's performance-timed files taught the model ends like 22 or 26 steps).
+      for (let duration = 1; duration < left && duration < logits.length; duration++)
+        if (!onNotatedGrid(onset + duration)) logits[duration] = MASKED_LOGIT;
     }
   };
 }

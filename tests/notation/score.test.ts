@@ -79,7 +79,7 @@ describe('MusicXML scores, read back by independent readers', () => {
     expect(result.ok, result.report.slice(0, 2000)).toBe(true);
   });
 
-  it('play back in MuseScore 3 as the same notes, part by part, as our own MIDI of the piece', () => {
+  it('play back in MuseScore 3 as the same notes (pitch, onset, length), part by part, as our own MIDI of the piece', () => {
     let notes = 0;
     let lengthsExact = 0;
     let overflow = 0;
@@ -98,11 +98,11 @@ describe('MusicXML scores, read back by independent readers', () => {
           notes++;
           const length = read[index]?.length ?? 0;
           if (length === note.length) lengthsExact++;
-          // A note's end is written on the onset grid (sixteenths and eighth triplets): at most a sixteenth (6 steps) off.
-          if (Math.abs(length - note.length) > 6) lengthsOff++;
+          if (length !== note.length) lengthsOff++;
         });
       }
-      // Beyond that, only the notes the writer reports as refitted into four voices per staff may differ.
+      // compose() ends notes on the onset grid, so every length is written exactly; only notes the
+      // writer reports as refitted into four voices per staff may differ.
       expect(lengthsOff, piece.name).toBeLessThanOrEqual(piece.voiceOverflow);
       overflow += piece.voiceOverflow;
     }
