@@ -150,8 +150,11 @@ function markTupletBrackets(written: WrittenValue[], tripletUnits: ReadonlySet<n
 function markBeams(written: WrittenValue[], beat: number): void {
   let group: WrittenValue[] = [];
   const close = () => {
-    if (group.length >= 2)
-      group.forEach((value, index) => (value.beam = index === 0 ? 'begin' : index === group.length - 1 ? 'end' : 'continue'));
+    if (group.length >= 2) {
+      group.forEach((value, index) => {
+        value.beam = index === 0 ? 'begin' : index === group.length - 1 ? 'end' : 'continue';
+      });
+    }
     group = [];
   };
   for (const value of written) {
