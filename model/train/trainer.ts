@@ -37,7 +37,7 @@ export const trainSettingsSchema = z.object({
 export type TrainSettings = z.infer<typeof trainSettingsSchema>;
 
 /** Where a run stands: written with every checkpoint, read by --resume. */
-interface Progress {
+export interface Progress {
   epoch: number;
   /** The next chunk to train on within the epoch. */
   chunk: number;

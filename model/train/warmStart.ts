@@ -3,19 +3,14 @@ import { join } from 'node:path';
 import { loadCheckpoint } from '../checkpoint.js';
 import type { NetworkConfig } from '../lstm/config.js';
 import type { ParamSet } from '../lstm/params.js';
+import type { Progress } from './trainer.js';
 
 /** What a shipped model still knows of the run that made it. */
-export interface WarmStart {
+export interface WarmStart
+  extends Pick<Progress, 'epoch' | 'chunksDone' | 'eventsDone' | 'trainSeconds' | 'bestValid' | 'validHistory' | 'trainHistory'> {
   params: ParamSet;
   folder: string;
-  epoch: number;
-  chunksDone: number;
-  eventsDone: number;
-  trainSeconds: number;
-  bestValid: number | null;
-  validHistory: { chunksDone: number; nll: number; bitsPerNote: number }[];
-  trainHistory: { chunksDone: number; nll: number }[];
-  invocations: { command: string; startedAtChunk: number }[];
+  invocations: NonNullable<Progress['invocations']>;
   /** The model's own log.csv, carried into the new run so its curves show the whole history. */
   logCsv: string | undefined;
 }
