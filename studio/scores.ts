@@ -14,6 +14,8 @@ export type ScoreResult = { ok: true; bytes: Buffer; final: boolean } | { ok: fa
  */
 export class ScoreShelf {
   private readonly making = new Map<string, Promise<Buffer>>();
+  /** MuseScore runs one score at a time: each is a process of ~1 s CPU and 100+ MB, and a flood of PDF requests must not start dozens. */
+  private engraving: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly dataFolder: string) {}
 
@@ -37,9 +39,16 @@ export class ScoreShelf {
     }
   }
 
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.engraving.then(work, work);
+    this.engraving = turn.catch(() => {});
+    return turn;
+  }
+
   private async make(record: PieceRecord, kind: ScoreFileKind, path: string, readNotes: () => Promise<ComposedNote[]>): Promise<Buffer> {
     const xml = composedToMusicXml(record.header, await readNotes()).xml;
-    const bytes = kind === 'musicxml' ? Buffer.from(xml) : kind === 'pdf' ? await engravePdf(xml) : await firstSystemPng(xml);
+    const bytes =
+      kind === 'musicxml' ? Buffer.from(xml) : kind === 'pdf' ? await this.inTurn(() => engravePdf(xml)) : await firstSystemPng(xml);
     await writeFile(`${path}.partial`, bytes);
     await rename(`${path}.partial`, path);
     return bytes;
