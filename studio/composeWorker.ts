@@ -12,7 +12,6 @@ import { composePlanned } from '../model/compose/compose.js';
 import { borrowStepper, type ComposerModel, loadComposerModel, returnStepper } from '../model/compose/composerModel.js';
 import type { ComposedNote } from '../model/compose/note.js';
 import { composedToMidi } from '../model/compose/toMidi.js';
-import { firstSystemPng } from '../notation/engrave.js';
 import { composedToMusicXml } from '../notation/musicXml.js';
 import { loadSynth, type Synth, writeAudioFile } from '../synth/index.js';
 import { Feed } from './feed.js';
@@ -72,12 +71,15 @@ async function writeFiles(paths: PieceOutputPaths, message: StartMessage, notes:
   return seconds;
 }
 
-/** The MusicXML and the PNG of its first system; a score that cannot be drawn is made again on request (studio/scores.ts), so the piece does not fail for it. */
+/**
+ * The MusicXML (a few ms for a short piece, 0.1 s for five minutes). Its PNG is drawn elsewhere
+ * (studio/engraveWorker.ts): Verovio would hold this thread, and every piece it composes, for a
+ * second. A score that cannot be written here is made again on request, so the piece does not
+ * fail for it.
+ */
 async function writeScore(paths: PieceOutputPaths, message: StartMessage, notes: ComposedNote[]): Promise<void> {
   try {
-    const { xml } = composedToMusicXml(message.plan.header, notes);
-    await writeAtomically(paths.musicxml, xml);
-    await writeAtomically(paths.png, await firstSystemPng(xml));
+    await writeAtomically(paths.musicxml, composedToMusicXml(message.plan.header, notes).xml);
   } catch {
     // Left to the on-demand path, which reports the reason to whoever asks.
   }
@@ -148,6 +150,16 @@ async function start(model: ComposerModel, synth: Synth, message: StartMessage):
  * which takes seconds (every SoundFont sample is decoded): empty renders, all at once, make every
  * instance now so that no piece waits for one.
  */
+/** Makes every synth instance a render may need, by rendering nothing on each. */
+async function warmUpSynth(synth: Synth, renders: number): Promise<void> {
+  const drain = async (): Promise<void> => {
+    for await (const _ of synth.render([], { instruments: ['piano'] }, { tailSeconds: 0 })) {
+      // Only the instance matters.
+    }
+  };
+  await Promise.all(Array.from({ length: renders }, drain));
+}
+
 /** A stepper costs ~25 ms to make (a fresh WebAssembly memory): make one per piece slot now, not on a piece's first note. */
 function warmUpSteppers(model: ComposerModel, pieces: number): void {
   const steppers = Array.from({ length: pieces }, () => borrowStepper(model));
@@ -159,9 +171,12 @@ async function main(): Promise<void> {
     loadComposerModel(data.modelPath),
     loadSynth({ maxConcurrentRenders: data.rendersAtOnce, soundFontPath: data.soundFontPath }),
   ]);
-  // Only the synth's first instance is made now (loadSynth does): each costs seconds of CPU
-  // (every .sf3 sample decoded) and ~150 MB, so a second one is made when two renders overlap.
-  // Warming them all made `serve` take over a minute to answer on a busy 2-core machine.
+  // Every synth instance is made before the worker says it is ready. Each costs seconds of CPU
+  // (every .sf3 sample decoded) and ~150 MB, and making one blocks this thread: made on demand,
+  // the second render's instance stalled every piece this worker was composing (first note p95
+  // 21.8 s with 8 pieces at once, against < 1 s warmed). The price is start-up: over a minute
+  // beside a training run on 2 cores.
+  await warmUpSynth(synth, data.rendersAtOnce);
   warmUpSteppers(model, data.piecesAtOnce);
   const pieces = new Set<Promise<void>>();
   port?.on('message', (message: ToWorker) => {

@@ -242,7 +242,6 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       mp3: absolute(files.mp3),
       notes: absolute(pieceFilePath(id, 'notes.json')),
       musicxml: absolute(pieceFilePath(id, 'musicxml')),
-      png: absolute(pieceFilePath(id, 'png')),
     };
   }
 
@@ -337,6 +336,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     for (const session of sessions.values()) session.cancelReason ??= INTERRUPTED_MESSAGE;
     await pool.close();
     for (const id of [...sessions.keys()]) stop(id, 'failed', INTERRUPTED_MESSAGE);
+    await scores.close();
     store.close();
   }
 

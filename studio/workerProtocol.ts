@@ -8,9 +8,8 @@ export interface PieceOutputPaths {
   ogg: string;
   mp3: string;
   notes: string;
-  /** The score and its first system's image, made here so engraving never holds up the main thread. */
+  /** The score, written with the other files. */
   musicxml: string;
-  png: string;
 }
 
 /** What the main thread tells a compose worker. */

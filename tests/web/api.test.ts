@@ -269,7 +269,7 @@ describe('the web API', () => {
     expect(readdirSync(parent).sort()).toEqual(before);
     expect(
       readdirSync(join(dataFolder, 'pieces')).filter(
-        (name) => !/^[A-Za-z0-9_-]{12}\.(mid|wav|ogg|mp3|notes\.json|primer\.mid)(\.partial)?$/.test(name),
+        (name) => !/^[A-Za-z0-9_-]{12}\.(mid|wav|ogg|mp3|notes\.json|primer\.mid|musicxml|pdf|png)(\.partial)?$/.test(name),
       ),
     ).toEqual([]);
   });
