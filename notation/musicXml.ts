@@ -188,15 +188,17 @@ function tempoDirection(header: PieceHeader): string {
   );
 }
 
-function measureXml(
-  layout: PartLayout,
-  index: number,
-  measureSteps: number,
-  beat: number,
-  header: PieceHeader,
-  last: boolean,
-  first: boolean,
-): string {
+/** What every measure of the score shares. */
+interface ScoreFrame {
+  header: PieceHeader;
+  measures: number;
+  measureSteps: number;
+  /** Steps of a beat: 24 in simple metres, 36 in compound ones. */
+  beat: number;
+}
+
+function measureXml(layout: PartLayout, index: number, frame: ScoreFrame, firstPart: boolean): string {
+  const { header, measureSteps, beat } = frame;
   const measureStart = index * measureSteps;
   const blocks: string[] = [];
   layout.staves.forEach((voices, staffIndex) => {
@@ -234,9 +236,9 @@ function measureXml(
     'measure',
     { number: index + 1 },
     index === 0 ? firstAttributes(layout, header) : undefined,
-    index === 0 && first ? tempoDirection(header) : undefined,
+    index === 0 && firstPart ? tempoDirection(header) : undefined,
     blocks.join(backup),
-    last ? el('barline', { location: 'right' }, text('bar-style', 'light-heavy')) : undefined,
+    index === frame.measures - 1 ? el('barline', { location: 'right' }, text('bar-style', 'light-heavy')) : undefined,
   );
 }
 
@@ -278,6 +280,7 @@ export function composedToMusicXml(header: PieceHeader, notes: readonly Composed
   const concertKey = keySignature(notatedKey(header, notes));
   const layouts = header.parts.map((part, index) => layoutPart(part, byPart[index] ?? [], concertKey));
   const measures = Math.max(1, Math.ceil(lastEnd / measureSteps));
+  const frame: ScoreFrame = { header, measures, measureSteps, beat };
 
   const partList = el(
     'part-list',
@@ -300,9 +303,7 @@ export function composedToMusicXml(header: PieceHeader, notes: readonly Composed
     el(
       'part',
       { id: `P${partIndex + 1}` },
-      ...Array.from({ length: measures }, (_, index) =>
-        measureXml(layout, index, measureSteps, beat, header, index === measures - 1, partIndex === 0),
-      ),
+      ...Array.from({ length: measures }, (_, index) => measureXml(layout, index, frame, partIndex === 0)),
     ),
   );
   const title = scoreTitle(header);
