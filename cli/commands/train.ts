@@ -13,7 +13,7 @@ import { UsageError } from '../usageError.js';
 import { defaultPreparedFolder } from './prepare.js';
 
 export const TRAIN_USAGE =
-  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--warm-start MODEL] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N] [--checkpoint-minutes N]';
+  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--warm-start MODEL] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N] [--checkpoint-minutes N] [--learning-rate X] [--dropout P]';
 
 function positiveNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -46,6 +46,7 @@ export async function runTrain(argv: string[]): Promise<void> {
       rows: { type: 'string' },
       steps: { type: 'string' },
       'learning-rate': { type: 'string' },
+      dropout: { type: 'string' },
       threads: { type: 'string' },
       'checkpoint-minutes': { type: 'string' },
     },
@@ -59,6 +60,9 @@ export async function runTrain(argv: string[]): Promise<void> {
   const hidden = positiveNumber('hidden', values.hidden);
   const maxMinutes = positiveNumber('max-minutes', values['max-minutes']);
   const epochs = positiveNumber('epochs', values.epochs);
+  const dropout = values.dropout === undefined ? undefined : Number(values.dropout);
+  if (dropout !== undefined && !(dropout >= 0 && dropout < 1))
+    throw new UsageError(`--dropout must be a share from 0 up to (not including) 1, got '${values.dropout}'`);
   const threads = positiveNumber('threads', values.threads) ?? Math.min(2, availableParallelism());
   const settings = trainSettingsSchema.parse({
     maxMinutes,
@@ -67,6 +71,7 @@ export async function runTrain(argv: string[]): Promise<void> {
     rows: positiveNumber('rows', values.rows),
     steps: positiveNumber('steps', values.steps),
     learningRate: positiveNumber('learning-rate', values['learning-rate']),
+    dropout,
     checkpointMinutes: positiveNumber('checkpoint-minutes', values['checkpoint-minutes']),
   });
   const engineInfo = await startEngine();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type CellTrace, cellBackward, cellForward } from './cell.js';
 import type { Chunk } from './chunk.js';
 import type { NetworkConfig } from './config.js';
+import { type Dropout, dropoutMask } from './dropout.js';
 import { InputEmbedding } from './embed.js';
 import { addInto, gradFor, type HeadInputs, type HeadResult, headBackward, headForward, pickNll, projectTop } from './heads.js';
 import { columnSums, splitRows } from './ops.js';
@@ -82,34 +83,46 @@ export class LstmNetwork {
     this.device.invalidate();
   }
 
-  /** Runs the layers over a chunk; returns the top states per step and each layer's traces. */
+  /**
+   * Runs the layers over a chunk; returns the top states per step, each layer's traces and the
+   * dropout masks used, per step and site (a layer's input, then the top).
+   */
   private runLayers(
     chunk: Chunk,
     state: LstmState,
     keepTraces: boolean,
-  ): { tops: tf.Tensor2D[]; traces: CellTrace[][]; keeps: (tf.Tensor2D | undefined)[]; next: LstmState } {
-    const { layers } = this.config;
+    dropout?: Dropout,
+  ): { tops: tf.Tensor2D[]; traces: CellTrace[][]; keeps: (tf.Tensor2D | undefined)[]; masks: tf.Tensor2D[][]; next: LstmState } {
+    const { layers, embedSize, hiddenSize } = this.config;
     const h = [...state.h];
     const c = [...state.c];
     const tops: tf.Tensor2D[] = [];
     const traces: CellTrace[][] = Array.from({ length: layers }, () => []);
     const keeps: (tf.Tensor2D | undefined)[] = [];
+    const masks: tf.Tensor2D[][] = [];
+    const dropped = (x: tf.Tensor2D, site: number, step: number): tf.Tensor2D => {
+      if (!dropout) return x;
+      const mask = dropoutMask(dropout, site, step, chunk.rows, site === 0 ? embedSize : hiddenSize);
+      masks[step]?.push(mask);
+      return tf.mul(x, mask) as tf.Tensor2D;
+    };
     for (let step = 0; step < chunk.steps; step++) {
       const keep = keepMask(chunk, step);
       keeps.push(keep);
-      let x = tf.tensor2d(this.embedding.lookup(chunk, step), [chunk.rows, this.config.embedSize]);
+      masks.push([]);
+      let x = tf.tensor2d(this.embedding.lookup(chunk, step), [chunk.rows, embedSize]);
       for (let layer = 0; layer < layers; layer++) {
         const hp = keep ? (tf.mul(h[layer] as tf.Tensor2D, keep) as tf.Tensor2D) : (h[layer] as tf.Tensor2D);
         const cp = keep ? (tf.mul(c[layer] as tf.Tensor2D, keep) as tf.Tensor2D) : (c[layer] as tf.Tensor2D);
-        const out = cellForward(this.device, layer, x, hp, cp);
+        const out = cellForward(this.device, layer, dropped(x, layer, step), hp, cp);
         if (keepTraces) traces[layer]?.push(out.trace);
         h[layer] = out.h;
         c[layer] = out.c;
         x = out.h;
       }
-      tops.push(x);
+      tops.push(dropped(x, layers, step));
     }
-    return { tops, traces, keeps, next: { h, c } };
+    return { tops, traces, keeps, masks, next: { h, c } };
   }
 
   private runHeads(top: tf.Tensor2D, inputs: HeadInputs): { projected: tf.Tensor2D; heads: HeadResult[]; nll: Float32Array[] } {
@@ -149,12 +162,15 @@ export class LstmNetwork {
    * Forward and backward over a chunk (truncated BPTT: the carried state is a constant). The loss
    * is the mean NLL per event; gradients are returned per weight, in JS memory.
    */
-  trainStep(chunk: Chunk, state: LstmState): { score: ChunkScore; grads: Map<string, Float32Array>; next: LstmState } {
+  trainStep(chunk: Chunk, state: LstmState, dropout?: Dropout): { score: ChunkScore; grads: Map<string, Float32Array>; next: LstmState } {
     const grads = new Map<string, Float32Array>();
     for (const [name, param] of this.params) grads.set(name, new Float32Array(param.data.length));
     let score: ChunkScore = { nllPerField: [], events: 0 };
     const next = tf.tidy(() => {
-      const { tops, traces, keeps, next } = this.runLayers(chunk, state, true);
+      const { tops, traces, keeps, masks, next } = this.runLayers(chunk, state, true, dropout);
+      // A dropped site passes back only what its mask let through.
+      const throughMask = (gradients: tf.Tensor2D[], site: number) =>
+        dropout ? gradients.map((gradient, step) => tf.mul(gradient, masks[step]?.[site] as tf.Tensor2D) as tf.Tensor2D) : gradients;
       const top = tf.concat(tops, 0) as tf.Tensor2D;
       const inputs = headInputsOf(chunk);
       const { heads, nll } = this.runHeads(top, inputs);
@@ -168,9 +184,9 @@ export class LstmNetwork {
       });
       const dP = dProjected as tf.Tensor2D;
       addInto(grads, 'head.a', tf.matMul(tf.transpose(top), dP));
-      let dAbove = splitRows(tf.matMul(dP, this.device.transposedMatrix('head.a')), chunk.steps);
+      let dAbove = throughMask(splitRows(tf.matMul(dP, this.device.transposedMatrix('head.a')), chunk.steps), this.config.layers);
       for (let layer = this.config.layers - 1; layer >= 0; layer--) {
-        dAbove = this.backwardLayer(chunk, layer, traces[layer] ?? [], keeps, dAbove, grads);
+        dAbove = throughMask(this.backwardLayer(chunk, layer, traces[layer] ?? [], keeps, dAbove, grads), layer);
       }
       const dEmbed = gradFor(grads, 'embed');
       dAbove.forEach((dx, step) => {

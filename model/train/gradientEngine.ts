@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Chunk } from '../lstm/chunk.js';
 import type { NetworkConfig } from '../lstm/config.js';
+import type { Dropout } from '../lstm/dropout.js';
 import { type ChunkScore, disposeState, LstmNetwork, type LstmState, zeroState } from '../lstm/network.js';
 import type { ParamSet } from '../lstm/params.js';
 
@@ -12,7 +13,8 @@ import type { ParamSet } from '../lstm/params.js';
 export interface GradientEngine {
   /** A network on this thread over the same params, for validation. */
   readonly network: LstmNetwork;
-  trainStep(chunk: Chunk): Promise<{ score: ChunkScore; grads: Map<string, Float32Array> }>;
+  /** `dropout` is for the whole chunk (rowOffset 0); an engine that splits the rows offsets each share. */
+  trainStep(chunk: Chunk, dropout?: Dropout): Promise<{ score: ChunkScore; grads: Map<string, Float32Array> }>;
   weightsChanged(): void;
   resetState(): Promise<void>;
   /** The carried state as [h0, c0, h1, c1, ...], [rows * hidden] each. */
@@ -48,8 +50,8 @@ export class LocalGradientEngine implements GradientEngine {
     this.state = zeroState(config, rows);
   }
 
-  async trainStep(chunk: Chunk): Promise<{ score: ChunkScore; grads: Map<string, Float32Array> }> {
-    const { score, grads, next } = this.network.trainStep(chunk, this.state);
+  async trainStep(chunk: Chunk, dropout?: Dropout): Promise<{ score: ChunkScore; grads: Map<string, Float32Array> }> {
+    const { score, grads, next } = this.network.trainStep(chunk, this.state, dropout);
     disposeState(this.state);
     this.state = next;
     return { score, grads };

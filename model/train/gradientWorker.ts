@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { startEngine } from '../engine.js';
 import type { Chunk } from '../lstm/chunk.js';
 import type { NetworkConfig } from '../lstm/config.js';
+import type { Dropout } from '../lstm/dropout.js';
 import type { ParamSet } from '../lstm/params.js';
 import { LocalGradientEngine } from './gradientEngine.js';
 
@@ -18,7 +19,7 @@ export interface WeightLayout {
 
 export type WorkerRequest =
   | { type: 'init'; config: NetworkConfig; layout: WeightLayout[]; weights: SharedArrayBuffer; grads: SharedArrayBuffer; rows: number }
-  | { type: 'step'; chunk: Chunk; weightsVersion: number }
+  | { type: 'step'; chunk: Chunk; weightsVersion: number; dropout?: Dropout }
   | { type: 'reset' }
   | { type: 'get-state' }
   | { type: 'set-state'; arrays: Float32Array[] }
@@ -61,7 +62,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
         engine.weightsChanged();
         weightsVersion = request.weightsVersion;
       }
-      const result = await engine.trainStep(request.chunk);
+      const result = await engine.trainStep(request.chunk, request.dropout);
       for (const entry of layout) grads.set(result.grads.get(entry.name) as Float32Array, entry.offset);
       return { type: 'stepped', nllPerField: result.score.nllPerField, events: result.score.events };
     }

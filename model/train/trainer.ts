@@ -13,6 +13,7 @@ import {
 import { sequenceLikelihood } from '../eval/likelihood.js';
 import { type AdamState, adamStep, DEFAULT_ADAM, initAdam } from '../lstm/adam.js';
 import type { NetworkConfig } from '../lstm/config.js';
+import { chunkDropoutSeed } from '../lstm/dropout.js';
 import { initParams, type ParamSet } from '../lstm/params.js';
 import { curvesSvg } from './curves.js';
 import type { GradientEngine } from './gradientEngine.js';
@@ -24,6 +25,8 @@ export const trainSettingsSchema = z.object({
   rows: z.number().int().positive().default(64),
   steps: z.number().int().positive().default(64),
   learningRate: z.number().positive().default(2e-3),
+  /** Dropout on the LSTM's non-recurrent connections while training (`lstm/dropout.ts`); 0 = none. */
+  dropout: z.number().min(0).lt(1).default(0),
   /** The learning rate halves when validation stops improving, down to this. */
   minLearningRate: z.number().positive().default(1e-4),
   seed: z.number().int().default(1),
@@ -264,7 +267,11 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       }
       const stepStarted = performance.now();
       const chunk = batcher.chunk(progress.epoch, progress.chunk);
-      const { score, grads } = await engine.trainStep(chunk);
+      const dropout =
+        settings.dropout > 0
+          ? { rate: settings.dropout, seed: chunkDropoutSeed(settings.seed, progress.epoch, progress.chunk), rowOffset: 0 }
+          : undefined;
+      const { score, grads } = await engine.trainStep(chunk, dropout);
       adamStep(params, grads, adam, DEFAULT_ADAM, progress.learningRate);
       engine.weightsChanged();
       const loss = score.nllPerField.reduce((a, b) => a + b, 0) / Math.max(1, score.events);

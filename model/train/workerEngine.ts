@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { concatArrays } from '../arrays.js';
 import { type Chunk, sliceChunkRows } from '../lstm/chunk.js';
 import type { NetworkConfig } from '../lstm/config.js';
+import type { Dropout } from '../lstm/dropout.js';
 import { type ChunkScore, LstmNetwork } from '../lstm/network.js';
 import type { ParamSet } from '../lstm/params.js';
 import { startWorker } from '../workerScript.js';
@@ -91,11 +92,16 @@ export class WorkerGradientEngine implements GradientEngine {
     );
   }
 
-  async trainStep(chunk: Chunk): Promise<{ score: ChunkScore; grads: Map<string, Float32Array> }> {
+  async trainStep(chunk: Chunk, dropout?: Dropout): Promise<{ score: ChunkScore; grads: Map<string, Float32Array> }> {
     const replies = await Promise.all(
       this.workers.map((worker, index) => {
         const [start, end] = this.rowSplits[index] as [number, number];
-        return worker.request({ type: 'step', chunk: sliceChunkRows(chunk, start, end), weightsVersion: this.weightsVersion });
+        return worker.request({
+          type: 'step',
+          chunk: sliceChunkRows(chunk, start, end),
+          weightsVersion: this.weightsVersion,
+          ...(dropout && { dropout: { ...dropout, rowOffset: start } }),
+        });
       }),
     );
     const scores = replies.map((reply) => {
