@@ -1,6 +1,7 @@
 /**
  * Chooses compose()'s sampling defaults by the musicality measures: for each temperature and
- * top-p, pieces are written like every validation piece (same composer, parts, tempo, metre;
+ * top-p of the notes (part, pitch, velocity), and each of the rhythm's (time shift, duration:
+ * the same as the notes', or the model's own distribution at 1 / 1 or 1 / 0.95), pieces are written like every validation piece (same composer, parts, tempo, metre;
  * first 64 beats) and compared with the real ones: the leave-one-out 1-NN accuracy (0.5 =
  * indistinguishable) and the mean |z| distance of each measure's mean from the real mean.
  * The test split is scored too for the chosen setting only, so the choice never sees it.
@@ -24,6 +25,7 @@ import {
   summarizeMeasures,
 } from '../model/eval/musicality.js';
 import { composedMeasured, preparedPieceMeasured } from '../model/eval/musicalityReport.js';
+import type { FieldSampling } from '../model/generate/sampleEvents.js';
 import type { PreparedPiece } from '../model/prepare/encodeScores.js';
 import { prepare } from '../model/prepare/prepare.js';
 
@@ -37,6 +39,8 @@ const { values } = parseArgs({
 });
 const TEMPERATURES = [0.6, 0.7, 0.8, 0.9, 1];
 const TOP_PS = [0.9, 0.95, 1];
+/** undefined: the rhythm sampled like the notes. */
+const RHYTHMS: (FieldSampling | undefined)[] = [undefined, { temperature: 1, topP: 1 }, { temperature: 1, topP: 0.95 }];
 
 await startEngine();
 const prepared = prepare(values.data, defaultPreparedFolder(values.data));
@@ -45,7 +49,7 @@ if (dataset.kind === 'jsb') throw new Error('the sampling benchmark needs MusicN
 const model = await loadComposerModel(values.checkpoint ?? SHIPPED_MUSICNET_MODEL);
 const copies = Number(values.copies);
 
-async function score(pieces: readonly PreparedPiece[], temperature: number, topP: number) {
+async function score(pieces: readonly PreparedPiece[], temperature: number, topP: number, rhythm: FieldSampling = { temperature, topP }) {
   const real = pieces.map((piece) => measurePiece(preparedPieceMeasured(piece, (dataset as { events: Uint16Array }).events)));
   const generated: MeasuredPiece[] = [];
   for (const [index, piece] of pieces.entries()) {
@@ -53,7 +57,10 @@ async function score(pieces: readonly PreparedPiece[], temperature: number, topP
     for (let copy = 0; copy < copies; copy++) {
       const seed = 1000 * copy + index + 1;
       generated.push(
-        composedMeasured(headerLike(piece, seconds, seed), await composeLikePiece(model, piece, seconds, seed, { temperature, topP })),
+        composedMeasured(
+          headerLike(piece, seconds, seed),
+          await composeLikePiece(model, piece, seconds, seed, { temperature, topP, rhythm }),
+        ),
       );
     }
   }
@@ -68,6 +75,7 @@ async function score(pieces: readonly PreparedPiece[], temperature: number, topP
   return {
     temperature,
     topP,
+    rhythm,
     one_nn_accuracy: oneNearestNeighbourAccuracy(real, measured),
     mean_abs_z: zDistance,
     means: Object.fromEntries(MEASURE_NAMES.map((name) => [name, ours[name].mean])),
@@ -79,11 +87,14 @@ const valid = dataset.pieces.filter((piece) => piece.split === 'valid');
 const grid = [];
 for (const temperature of TEMPERATURES) {
   for (const topP of TOP_PS) {
-    const result = await score(valid, temperature, topP);
-    grid.push(result);
-    process.stderr.write(
-      `T ${temperature} top-p ${topP}: 1-NN ${result.one_nn_accuracy.toFixed(3)}, mean |z| ${result.mean_abs_z.toFixed(3)}\n`,
-    );
+    for (const rhythm of RHYTHMS) {
+      const result = await score(valid, temperature, topP, rhythm);
+      grid.push(result);
+      process.stderr.write(
+        `notes T ${temperature} top-p ${topP}, rhythm T ${result.rhythm.temperature} top-p ${result.rhythm.topP}: ` +
+          `1-NN ${result.one_nn_accuracy.toFixed(3)}, mean |z| ${result.mean_abs_z.toFixed(3)}, polyphony ${result.means.polyphony?.toFixed(2)}\n`,
+      );
+    }
   }
 }
 const chosen = [...grid].sort((a, b) => a.one_nn_accuracy - b.one_nn_accuracy || a.mean_abs_z - b.mean_abs_z)[0];
@@ -92,7 +103,8 @@ const test = await score(
   dataset.pieces.filter((piece) => piece.split === 'test'),
   chosen.temperature,
   chosen.topP,
+  chosen.rhythm,
 );
 process.stdout.write(
-  `${JSON.stringify({ benchmark: 'sampling', checkpoint: model.folder, split: 'valid', copies, grid, chosen: { temperature: chosen.temperature, topP: chosen.topP }, test })}\n`,
+  `${JSON.stringify({ benchmark: 'sampling', checkpoint: model.folder, split: 'valid', copies, grid, chosen: { temperature: chosen.temperature, topP: chosen.topP, rhythm: chosen.rhythm }, test })}\n`,
 );

@@ -5,7 +5,7 @@ import { binToVelocity, type GridNote, STEPS_PER_BEAT } from '../encoding/grid.j
 import { gridToEvents, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import { PieceContext } from '../encoding/pieceContext.js';
 import { findInstrumentation } from '../ensembles.js';
-import { sampleEvent } from '../generate/sampleEvents.js';
+import { type FieldSampling, sampleEvent } from '../generate/sampleEvents.js';
 import type { LstmStepper } from '../generate/stepper.js';
 import { INSTRUMENTS, instrumentIndex, PART_COUNT, partIndex, partName, partOfIndex } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
@@ -14,7 +14,7 @@ import { type EndingPlan, pieceRules, planEnding } from './constraints.js';
 import { ComposeError } from './errors.js';
 import type { ComposedNote, HeaderPart, PieceHeader } from './note.js';
 import { fitPrimer, readPrimer } from './primer.js';
-import type { ComposeRequest } from './request.js';
+import { type ComposeRequest, DEFAULT_RHYTHM_SAMPLING } from './request.js';
 
 const DEFAULT_TEMPO = 96;
 const DEFAULT_TIME_SIGNATURE: [number, number] = [4, 4];
@@ -30,9 +30,15 @@ export interface PiecePlan {
   header: PieceHeader;
   primer: GridNote[];
   ending: EndingPlan;
+  /** The sampling of which notes: part, pitch, velocity. */
   temperature: number;
   topP: number;
+  /** The sampling of when and how long: the time shift and the duration (see DEFAULT_RHYTHM_SAMPLING). */
+  rhythm: FieldSampling;
 }
+
+/** The fields `PiecePlan.rhythm` samples. */
+const RHYTHM_FIELDS: readonly string[] = ['shift', 'duration'];
 
 /** A seed for requests that come without one; reported in the header so the piece can be made again. */
 export function randomSeed(): number {
@@ -72,7 +78,7 @@ export function planPiece(request: ComposeRequest): PiecePlan {
     seed,
     seconds: (ending.endStep / STEPS_PER_BEAT) * (60 / tempo),
   };
-  return { header, primer, ending, temperature: request.temperature, topP: request.topP };
+  return { header, primer, ending, temperature: request.temperature, topP: request.topP, rhythm: DEFAULT_RHYTHM_SAMPLING };
 }
 
 /** The header's part indices (the encoding's part vocabulary) and their names by index. */
@@ -145,7 +151,8 @@ async function* writePiece(
   const startedAtTime = new Array<number>(PART_COUNT).fill(0);
   const rulesAt = pieceRules(parts, ending, startedAtTime);
   const random = seededRandom(header.seed);
-  const sampling = { temperature: plan.temperature, topP: plan.topP, random };
+  const byField = model.config.fields.map((field) => (RHYTHM_FIELDS.includes(field.name) ? plan.rhythm : undefined));
+  const sampling = { temperature: plan.temperature, topP: plan.topP, random, byField };
   let sliceStarted = performance.now();
   const headContexts = (field: number, chosen: readonly number[]) => context.headFeaturesFor(field, chosen);
   while (!options.signal?.aborted) {

@@ -20,6 +20,8 @@ export const MAX_PRIMER_BYTES = 1024 * 1024;
  */
 export const DEFAULT_TEMPERATURE = 0.9;
 export const DEFAULT_TOP_P = 0.9;
+/** The time shift's and duration's sampling (PiecePlan.rhythm); a request's temperature and top-p are for the notes. */
+export const DEFAULT_RHYTHM_SAMPLING = { temperature: 0.9, topP: 0.9 } as const;
 
 /**
  * What to compose. The same fields reach us from the command line, the web API and Discord,

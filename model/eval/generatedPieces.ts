@@ -5,7 +5,7 @@ import { composePlanned, defaultKey, type PiecePlan } from '../compose/compose.j
 import { borrowStepper, type ComposerModel, returnStepper } from '../compose/composerModel.js';
 import { planEnding } from '../compose/constraints.js';
 import type { ComposedNote, PieceHeader } from '../compose/note.js';
-import { DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../compose/request.js';
+import { DEFAULT_RHYTHM_SAMPLING, DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { EVENT_WIDTH, eventsToGrid, FIELD_INSTRUMENT, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import { PieceContext } from '../encoding/pieceContext.js';
@@ -122,7 +122,11 @@ export async function composeLikePiece(
   like: PreparedPiece,
   seconds: number,
   seed: number,
-  sampling: { temperature: number; topP: number } = { temperature: DEFAULT_TEMPERATURE, topP: DEFAULT_TOP_P },
+  sampling: Pick<PiecePlan, 'temperature' | 'topP' | 'rhythm'> = {
+    temperature: DEFAULT_TEMPERATURE,
+    topP: DEFAULT_TOP_P,
+    rhythm: DEFAULT_RHYTHM_SAMPLING,
+  },
 ): Promise<ComposedNote[]> {
   const header = headerLike(like, seconds, seed);
   const plan: PiecePlan = { header, primer: [], ending: planEnding(seconds, like.bpm, like.timeSignature), ...sampling };

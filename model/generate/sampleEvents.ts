@@ -2,11 +2,17 @@ import type { NetworkConfig } from '../lstm/config.js';
 import { draw, MASKED_LOGIT, nucleus, softmaxWithTemperature } from './sampling.js';
 import type { LstmStepper } from './stepper.js';
 
-export interface SamplingOptions {
+/** How sharply one field's distribution is drawn from: softmax temperature, then nucleus (top-p) truncation. */
+export interface FieldSampling {
   temperature: number;
   topP: number;
+}
+
+export interface SamplingOptions extends FieldSampling {
   /** Uniform numbers in [0, 1): a seeded generator makes generation repeatable. */
   random: () => number;
+  /** Settings of their own for some fields, by field index; the others use temperature and topP. */
+  byField?: readonly (FieldSampling | undefined)[];
 }
 
 /**
@@ -74,7 +80,8 @@ export function sampleEvent(
       excluded[field]?.add(chosen.pop() as number);
       continue;
     }
-    chosen.push(draw(nucleus(softmaxWithTemperature(logits, options.temperature), options.topP), options.random()));
+    const { temperature, topP } = options.byField?.[field] ?? options;
+    chosen.push(draw(nucleus(softmaxWithTemperature(logits, temperature), topP), options.random()));
     field++;
   }
   return chosen;

@@ -57,6 +57,42 @@ describe('sampling events from the LSTM', () => {
     expect(run(8)).not.toEqual(first);
     expect(first.every((event) => event[1] === 2)).toBe(true);
   });
+
+  it('samples a field with its own settings when given', async () => {
+    await startEngine();
+    const params = initParams(TINY_CONFIG, 2);
+    const kernel = await compileMatvecKernel();
+    // Shift and instrument are fixed by the rule; pitch is drawn at the options' temperature or its own.
+    const pitches = (seed: number, byField?: { temperature: number; topP: number }[]) => {
+      const stepper = new LstmStepper(new StepperWeights(TINY_CONFIG, params), kernel);
+      const random = seededRandom(seed);
+      const drawn: number[] = [];
+      let previous: number[] | undefined;
+      for (let i = 0; i < 30; i++) {
+        stepper.advance(previous, [1]);
+        previous = sampleEvent(
+          stepper,
+          previous,
+          { temperature: 1, topP: 1, random, ...(byField && { byField }) },
+          (field, _chosen, logits) => {
+            const only = [1, 2][field];
+            if (only === undefined) return;
+            for (let value = 0; value < logits.length; value++) if (value !== only) logits[value] = MASKED_LOGIT;
+          },
+        );
+        drawn.push(previous[2] as number);
+      }
+      return drawn;
+    };
+    expect(pitches(7)).not.toEqual(pitches(8));
+    // Temperature 0 for pitch alone: the most likely pitch every time, whatever the seed.
+    const greedy = [
+      { temperature: 1, topP: 1 },
+      { temperature: 1, topP: 1 },
+      { temperature: 0, topP: 1 },
+    ];
+    expect(pitches(7, greedy)).toEqual(pitches(8, greedy));
+  });
 });
 
 describe('musical statistics', () => {
