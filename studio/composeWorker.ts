@@ -1,7 +1,8 @@
 /**
  * A compose worker thread: loads the model and the synth once, then writes pieces as the main thread
  * asks, several at once (interleaved: compose() yields every few milliseconds).
- * For each piece it streams notes in batches and PCM as it is rendered, then writes the piece's files.
+ * For each piece it streams notes in batches and its audio as it is rendered, encoded to Opus here once
+ * for every listener, then writes the piece's files.
  * Kept off the main thread so that HTTP and Discord stay responsive however busy the composer is.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { borrowStepper, type ComposerModel, loadComposerModel, returnStepper } f
 import type { ComposedNote } from '../model/compose/note.js';
 import { composedToMidi } from '../model/compose/toMidi.js';
 import { composedToMusicXml } from '../notation/musicXml.js';
-import { loadSynth, type Synth, writeAudioFile } from '../synth/index.js';
+import { loadSynth, OpusFrameEncoder, type Synth, writeAudioFile } from '../synth/index.js';
 import { Feed } from './feed.js';
 import type { FromWorker, PieceOutputPaths, ToWorker } from './workerProtocol.js';
 
@@ -48,8 +49,8 @@ try {
 const data = workerData as ComposeWorkerData;
 const running = new Map<string, AbortController>();
 
-function post(message: FromWorker): void {
-  port?.postMessage(message);
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
 }
 
 /** Writes a file under a temporary name, then renames it: readers never see half a file. */
@@ -116,11 +117,15 @@ async function writePiece(model: ComposerModel, synth: Synth, message: StartMess
     }
   })();
 
+  // The one encoder of this piece's live audio, whoever and however many listen (web and Discord alike).
+  const encoder = new OpusFrameEncoder();
   const pcm: Int16Array[] = [];
   for await (const chunk of synth.render(toRender, plan.header)) {
     if (signal.aborted) break;
     pcm.push(chunk);
-    post({ type: 'pcm', id, chunk });
+    const packets = encoder.encode(chunk);
+    // The batch's packets share one buffer, handed over rather than copied.
+    post({ type: 'opus', id, packets }, packets[0] ? [packets[0].buffer as ArrayBuffer] : []);
   }
   await composing;
   if (signal.aborted) {
