@@ -14,7 +14,7 @@ import { borrowStepper, type ComposerModel, loadComposerModel, returnStepper } f
 import type { ComposedNote } from '../model/compose/note.js';
 import { composedToMidi } from '../model/compose/toMidi.js';
 import { composedToMusicXml } from '../notation/musicXml.js';
-import { loadSynth, OpusFrameEncoder, type Synth, writeAudioFile } from '../synth/index.js';
+import { CHANNELS, loadSynth, OpusFrameEncoder, oggOpusFile, type Synth, writeAudioFile } from '../synth/index.js';
 import { Feed } from './feed.js';
 import type { FromWorker, PieceOutputPaths, ToWorker } from './workerProtocol.js';
 
@@ -49,8 +49,8 @@ try {
 const data = workerData as ComposeWorkerData;
 const running = new Map<string, AbortController>();
 
-function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port?.postMessage(message, transfer);
+function post(message: FromWorker): void {
+  port?.postMessage(message);
 }
 
 /** Writes a file under a temporary name, then renames it: readers never see half a file. */
@@ -59,12 +59,20 @@ async function writeAtomically(path: string, bytes: Uint8Array | string): Promis
   await rename(`${path}.partial`, path);
 }
 
-async function writeFiles(paths: PieceOutputPaths, message: StartMessage, notes: ComposedNote[], pcm: Int16Array[]): Promise<number> {
+interface PieceAudio {
+  pcm: Int16Array[];
+  /** Every Opus packet the piece's listeners got, the encoder's flush included. */
+  packets: Uint8Array[];
+}
+
+async function writeFiles(paths: PieceOutputPaths, message: StartMessage, notes: ComposedNote[], audio: PieceAudio): Promise<number> {
   await mkdir(dirname(paths.mid), { recursive: true });
+  const samples = audio.pcm.reduce((sum, chunk) => sum + chunk.length / CHANNELS, 0);
   const [seconds] = await Promise.all([
-    writeAudioFile(pcm, paths.wav),
-    writeAudioFile(pcm, paths.ogg),
-    writeAudioFile(pcm, paths.mp3),
+    writeAudioFile(audio.pcm, paths.wav),
+    // The .ogg is the packets the listeners heard: no second Opus encoder for it.
+    writeAtomically(paths.ogg, oggOpusFile(audio.packets, samples)),
+    writeAudioFile(audio.pcm, paths.mp3),
     writeAtomically(paths.mid, composedToMidi(message.plan.header, notes, message.title)),
     writeAtomically(paths.notes, JSON.stringify(notes)),
     writeScore(paths, message, notes),
@@ -119,20 +127,23 @@ async function writePiece(model: ComposerModel, synth: Synth, message: StartMess
 
   // The one encoder of this piece's live audio, whoever and however many listen (web and Discord alike).
   const encoder = new OpusFrameEncoder();
-  const pcm: Int16Array[] = [];
+  const audio: PieceAudio = { pcm: [], packets: [] };
+  const send = (packets: Uint8Array[]): void => {
+    audio.packets.push(...packets);
+    post({ type: 'opus', id, packets });
+  };
   for await (const chunk of synth.render(toRender, plan.header)) {
     if (signal.aborted) break;
-    pcm.push(chunk);
-    const packets = encoder.encode(chunk);
-    // The batch's packets share one buffer, handed over rather than copied.
-    post({ type: 'opus', id, packets }, packets[0] ? [packets[0].buffer as ArrayBuffer] : []);
+    audio.pcm.push(chunk);
+    send(encoder.encode(chunk));
   }
+  if (!signal.aborted) send(encoder.flush());
   await composing;
   if (signal.aborted) {
     post({ type: 'cancelled', id, noteCount: notes.length });
     return;
   }
-  const seconds = await writeFiles(message.paths, message, notes, pcm);
+  const seconds = await writeFiles(message.paths, message, notes, audio);
   post({ type: 'done', id, noteCount: notes.length, seconds });
 }
 

@@ -26,8 +26,16 @@ export class OpusFrameEncoder {
 
   /**
    * The packets of a chunk of interleaved stereo PCM (a whole number of 20 ms frames, as the synth renders),
-   * one per frame, as views onto one fresh buffer: a thread can hand the batch on by transferring it.
+   * one per frame, as views onto one fresh buffer (posted to another thread, the batch is one copy of it).
    */
+  /**
+   * One frame of silence: it carries out the input's last OPUS_PRE_SKIP samples, still in the encoder's
+   * look-ahead, so the packets hold every sample of the stream (a container's end trim drops the rest).
+   */
+  flush(): Uint8Array[] {
+    return this.encode(new Int16Array(FRAME_QUANTUM * CHANNELS));
+  }
+
   encode(chunk: Int16Array): Uint8Array[] {
     const frameSamples = FRAME_QUANTUM * CHANNELS;
     if (chunk.length % frameSamples !== 0) throw new RangeError(`PCM chunks must hold whole 20 ms frames, got ${chunk.length} samples`);

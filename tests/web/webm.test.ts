@@ -11,28 +11,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OPUS_PRE_SKIP, OpusFrameEncoder } from '../../synth/index.js';
 import { WebmOpusMuxer } from '../../web/webm.js';
 import { align, compareAligned, monoOf } from '../helpers/alignment.js';
-import { decodeWithFfmpeg, RATE } from '../helpers/audio.js';
+import { chordSignal, decodeWithFfmpeg, RATE } from '../helpers/audio.js';
 import { temporaryFolder } from '../helpers/paths.js';
 
 const SECONDS = 6;
 const FRAME = 960;
-
-/** Chords that change every 250 ms, each with its own envelope, different in each channel: music-like, and nothing repeats at a short lag. */
-function testSignal(): Int16Array {
-  const frames = SECONDS * RATE;
-  const pcm = new Int16Array(frames * 2);
-  for (let frame = 0; frame < frames; frame++) {
-    const t = frame / RATE;
-    const step = Math.floor(t / 0.25);
-    const envelope = Math.exp(-4 * (t - step * 0.25));
-    const root = 220 * 2 ** (((step * 5) % 12) / 12);
-    const left = Math.sin(2 * Math.PI * root * t) + 0.5 * Math.sin(2 * Math.PI * root * 1.5 * t);
-    const right = Math.sin(2 * Math.PI * root * 1.26 * t) + 0.3 * Math.sin(2 * Math.PI * root * 2 * t);
-    pcm[2 * frame] = Math.round(8000 * envelope * left);
-    pcm[2 * frame + 1] = Math.round(8000 * envelope * right);
-  }
-  return pcm;
-}
 
 function probe(path: string, entries: string[]): Record<string, unknown> {
   const run = spawnSync('ffprobe', ['-v', 'error', '-of', 'json', ...entries, path], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -89,7 +72,7 @@ function walk(bytes: Uint8Array): Walked {
 describe('the live WebM muxer', () => {
   const folder = temporaryFolder('webm-muxer');
   const path = join(folder, 'live.webm');
-  const pcm = testSignal();
+  const pcm = chordSignal(SECONDS);
   let packets: Uint8Array[];
   let bytes: Buffer;
 
