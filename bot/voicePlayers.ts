@@ -33,9 +33,9 @@ function opusPackets(batches: AsyncIterable<readonly Uint8Array[]>): Readable {
 /**
  * One player per guild: joins the caller's voice channel, plays a piece's Opus packets as they are
  * rendered (the compose worker encoded them once, for every listener: nothing is encoded again here),
- * and leaves when the piece is over or after
- * `idleSeconds` of silence. A second piece in a guild that is playing is refused, not queued:
- * people in a channel should not hear pieces they did not ask for stack up.
+ * and leaves when the piece is over or after `idleSeconds` of silence. A second piece in a guild that
+ * is playing is refused, not queued: people in a channel should not hear pieces they did not ask for
+ * stack up.
  */
 export class VoicePlayers {
   private readonly playing = new Map<string, GuildPlayback>();

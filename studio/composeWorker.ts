@@ -38,7 +38,7 @@ type StartMessage = Extract<ToWorker, { type: 'start' }>;
 const port = parentPort;
 if (!port) throw new Error('composeWorker.ts runs as a worker thread');
 // On Linux a thread has its own niceness: composing and rendering yield the cores to the main
-// thread (HTTP, the Discord gateway), and the ffmpeg encoders started from here inherit it.
+// thread (HTTP, the Discord gateway), and the ffmpeg started from here (the .mp3) inherits it.
 // Measured in tests/bot: event-loop delay max 93 ms with equal priority on 2 cores.
 try {
   // Relative to the process: under `nice` the workers must still yield to the gateway and voice timers.
