@@ -19,19 +19,23 @@ interface GuildPlayback {
   idleTimer?: NodeJS.Timeout;
 }
 
-function pcmBuffers(pcm: AsyncIterable<Int16Array>): Readable {
+/** The piece's packets one by one, as the object stream @discordjs/voice reads an Opus resource from (one packet per 20 ms it sends). */
+function opusPackets(batches: AsyncIterable<readonly Uint8Array[]>): Readable {
   return Readable.from(
     (async function* () {
-      for await (const chunk of pcm) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      for await (const batch of batches) {
+        for (const packet of batch) yield Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
+      }
     })(),
   );
 }
 
 /**
- * One player per guild: joins the caller's voice channel, plays a piece's 48 kHz stereo PCM as it
- * is rendered (@discordjs/voice encodes it to Opus), and leaves when the piece is over or after
- * `idleSeconds` of silence. A second piece in a guild that is playing is refused, not queued:
- * people in a channel should not hear pieces they did not ask for stack up.
+ * One player per guild: joins the caller's voice channel, plays a piece's Opus packets as they are
+ * rendered (the compose worker encoded them once, for every listener: nothing is encoded again here),
+ * and leaves when the piece is over or after `idleSeconds` of silence. A second piece in a guild that
+ * is playing is refused, not queued: people in a channel should not hear pieces they did not ask for
+ * stack up.
  */
 export class VoicePlayers {
   private readonly playing = new Map<string, GuildPlayback>();
@@ -46,7 +50,7 @@ export class VoicePlayers {
   }
 
   /** Starts playing; resolves once the connection is ready and the audio started (throws if it cannot connect). */
-  async play(guild: Guild, channelId: string, pieceId: string, pcm: AsyncIterable<Int16Array>): Promise<void> {
+  async play(guild: Guild, channelId: string, pieceId: string, opus: AsyncIterable<readonly Uint8Array[]>): Promise<void> {
     if (this.playing.has(guild.id)) throw new Error('a piece is already playing in this server');
     const connection = joinVoiceChannel({ channelId, guildId: guild.id, adapterCreator: guild.voiceAdapterCreator, selfDeaf: true });
     const playback: GuildPlayback = { connection, pieceId };
@@ -68,7 +72,7 @@ export class VoicePlayers {
       playback.idleTimer = setTimeout(() => this.leave(guild.id), this.idleSeconds * 1000);
       playback.idleTimer.unref();
     });
-    player.play(createAudioResource(pcmBuffers(pcm), { inputType: StreamType.Raw }));
+    player.play(createAudioResource(opusPackets(opus), { inputType: StreamType.Opus }));
   }
 
   /** Stops playback in a guild and leaves its voice channel; false when nothing was playing. */

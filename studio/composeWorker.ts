@@ -1,7 +1,8 @@
 /**
  * A compose worker thread: loads the model and the synth once, then writes pieces as the main thread
  * asks, several at once (interleaved: compose() yields every few milliseconds).
- * For each piece it streams notes in batches and PCM as it is rendered, then writes the piece's files.
+ * For each piece it streams notes in batches and its audio as it is rendered, encoded to Opus here once
+ * for every listener, then writes the piece's files.
  * Kept off the main thread so that HTTP and Discord stay responsive however busy the composer is.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { borrowStepper, type ComposerModel, loadComposerModel, returnStepper } f
 import type { ComposedNote } from '../model/compose/note.js';
 import { composedToMidi } from '../model/compose/toMidi.js';
 import { composedToMusicXml } from '../notation/musicXml.js';
-import { loadSynth, type Synth, writeAudioFile } from '../synth/index.js';
+import { CHANNELS, loadSynth, OpusFrameEncoder, oggOpusFile, type Synth, writeAudioFile } from '../synth/index.js';
 import { Feed } from './feed.js';
 import type { FromWorker, PieceOutputPaths, ToWorker } from './workerProtocol.js';
 
@@ -37,7 +38,7 @@ type StartMessage = Extract<ToWorker, { type: 'start' }>;
 const port = parentPort;
 if (!port) throw new Error('composeWorker.ts runs as a worker thread');
 // On Linux a thread has its own niceness: composing and rendering yield the cores to the main
-// thread (HTTP, the Discord gateway), and the ffmpeg encoders started from here inherit it.
+// thread (HTTP, the Discord gateway), and the ffmpeg started from here (the .mp3) inherits it.
 // Measured in tests/bot: event-loop delay max 93 ms with equal priority on 2 cores.
 try {
   // Relative to the process: under `nice` the workers must still yield to the gateway and voice timers.
@@ -58,12 +59,20 @@ async function writeAtomically(path: string, bytes: Uint8Array | string): Promis
   await rename(`${path}.partial`, path);
 }
 
-async function writeFiles(paths: PieceOutputPaths, message: StartMessage, notes: ComposedNote[], pcm: Int16Array[]): Promise<number> {
+interface PieceAudio {
+  pcm: Int16Array[];
+  /** Every Opus packet the piece's listeners got, the encoder's flush included. */
+  packets: Uint8Array[];
+}
+
+async function writeFiles(paths: PieceOutputPaths, message: StartMessage, notes: ComposedNote[], audio: PieceAudio): Promise<number> {
   await mkdir(dirname(paths.mid), { recursive: true });
+  const samples = audio.pcm.reduce((sum, chunk) => sum + chunk.length / CHANNELS, 0);
   const [seconds] = await Promise.all([
-    writeAudioFile(pcm, paths.wav),
-    writeAudioFile(pcm, paths.ogg),
-    writeAudioFile(pcm, paths.mp3),
+    writeAudioFile(audio.pcm, paths.wav),
+    // The .ogg is the packets the listeners heard: no second Opus encoder for it.
+    writeAtomically(paths.ogg, oggOpusFile(audio.packets, samples)),
+    writeAudioFile(audio.pcm, paths.mp3),
     writeAtomically(paths.mid, composedToMidi(message.plan.header, notes, message.title)),
     writeAtomically(paths.notes, JSON.stringify(notes)),
     writeScore(paths, message, notes),
@@ -116,18 +125,25 @@ async function writePiece(model: ComposerModel, synth: Synth, message: StartMess
     }
   })();
 
-  const pcm: Int16Array[] = [];
+  // The one encoder of this piece's live audio, whoever and however many listen (web and Discord alike).
+  const encoder = new OpusFrameEncoder();
+  const audio: PieceAudio = { pcm: [], packets: [] };
+  const send = (packets: Uint8Array[]): void => {
+    audio.packets.push(...packets);
+    post({ type: 'opus', id, packets });
+  };
   for await (const chunk of synth.render(toRender, plan.header)) {
     if (signal.aborted) break;
-    pcm.push(chunk);
-    post({ type: 'pcm', id, chunk });
+    audio.pcm.push(chunk);
+    send(encoder.encode(chunk));
   }
+  if (!signal.aborted) send(encoder.flush());
   await composing;
   if (signal.aborted) {
     post({ type: 'cancelled', id, noteCount: notes.length });
     return;
   }
-  const seconds = await writeFiles(message.paths, message, notes, pcm);
+  const seconds = await writeFiles(message.paths, message, notes, audio);
   post({ type: 'done', id, noteCount: notes.length, seconds });
 }
 

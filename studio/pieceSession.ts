@@ -4,19 +4,21 @@ import { Feed } from './feed.js';
 
 /**
  * The live state of one unfinished piece in this process: what has been written so far (events and
- * PCM, replayed to late subscribers) and who is listening.
+ * the Opus packets its worker encoded, replayed to late subscribers) and who is listening. Packets, not
+ * PCM: a 5-minute piece is ~3.6 MB of them here (its PCM would be 57.6 MB), and every listener shares them.
  *
  * The abandonment rule: a piece nobody listens to any more is not worth finishing. Once it has had a
- * listener (event or PCM subscriber), when the last one leaves before the piece is finished and none
+ * listener (event or audio subscriber), when the last one leaves before the piece is finished and none
  * comes back within `graceMs` (a page reload, an EventSource reconnect), `onAbandoned` is called and
  * the studio cancels the piece. A piece that never had a listener runs to the end: its submitter may
  * simply not have subscribed yet.
  */
 export class PieceSession {
   private readonly log: StudioEvent[] = [];
-  private readonly pcm: Int16Array[] = [];
+  /** The packets so far, in the batches the worker sent them. */
+  private readonly opus: (readonly Uint8Array[])[] = [];
   private readonly eventFeeds = new Set<Feed<StudioEvent>>();
-  private readonly pcmFeeds = new Set<Feed<Int16Array>>();
+  private readonly opusFeeds = new Set<Feed<readonly Uint8Array[]>>();
   private finished = false;
   private abandonTimer: NodeJS.Timeout | undefined;
   noteCount = 0;
@@ -40,10 +42,10 @@ export class PieceSession {
     if (isFinalEvent(event)) this.finish();
   }
 
-  addPcm(chunk: Int16Array): void {
+  addOpus(packets: readonly Uint8Array[]): void {
     if (this.finished) return;
-    this.pcm.push(chunk);
-    for (const feed of this.pcmFeeds) feed.push(chunk);
+    this.opus.push(packets);
+    for (const feed of this.opusFeeds) feed.push(packets);
   }
 
   /** Everything so far, then live events until the final one. */
@@ -56,9 +58,9 @@ export class PieceSession {
     return this.log.flatMap((event) => (event.type === 'notes' ? event.notes : []));
   }
 
-  /** The PCM rendered so far, then live chunks until the piece ends. */
-  pcmStream(): Feed<Int16Array> {
-    return this.subscribe(this.pcmFeeds, this.pcm);
+  /** The Opus packets so far, then live batches until the piece ends. */
+  opusStream(): Feed<readonly Uint8Array[]> {
+    return this.subscribe(this.opusFeeds, this.opus);
   }
 
   get plannedSeconds(): number {
@@ -66,7 +68,7 @@ export class PieceSession {
   }
 
   get listeners(): number {
-    return this.eventFeeds.size + this.pcmFeeds.size;
+    return this.eventFeeds.size + this.opusFeeds.size;
   }
 
   private subscribe<T>(feeds: Set<Feed<T>>, replay: readonly T[]): Feed<T> {
@@ -93,8 +95,8 @@ export class PieceSession {
   private finish(): void {
     this.finished = true;
     clearTimeout(this.abandonTimer);
-    for (const feed of [...this.eventFeeds, ...this.pcmFeeds]) feed.end();
+    for (const feed of [...this.eventFeeds, ...this.opusFeeds]) feed.end();
     this.eventFeeds.clear();
-    this.pcmFeeds.clear();
+    this.opusFeeds.clear();
   }
 }

@@ -78,10 +78,11 @@ export interface Studio {
    */
   subscribe(id: string): AsyncIterableIterator<StudioEvent> | undefined;
   /**
-   * The piece's audio as 48 kHz stereo interleaved s16 chunks, from its first chunk, as rendered;
-   * undefined unless the piece is being written in this process right now (finished pieces have files).
+   * The piece's audio as its worker encoded it, once for every listener: batches of 20 ms Opus packets
+   * (48 kHz stereo), from its first packet, then as rendered; undefined unless the piece is being written
+   * in this process right now (finished pieces have files). Leaving the loop counts as the listener leaving.
    */
-  subscribePcm(id: string): AsyncIterableIterator<Int16Array> | undefined;
+  subscribeOpus(id: string): AsyncIterableIterator<readonly Uint8Array[]> | undefined;
   /** Stops a queued or unfinished piece; false when there is none by that id. */
   cancel(id: string, reason?: string): boolean;
   /**
@@ -191,8 +192,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         store.setStatus(message.id, 'rendering');
         session.emit({ type: 'status', status: 'rendering' });
         break;
-      case 'pcm':
-        session.addPcm(message.chunk);
+      case 'opus':
+        session.addOpus(message.packets);
         break;
       case 'done': {
         const { id, noteCount, seconds } = message;
@@ -345,7 +346,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     get: (id) => store.get(id),
     list: (limit, offset) => store.list(limit, offset),
     subscribe,
-    subscribePcm: (id) => sessions.get(id)?.pcmStream(),
+    subscribeOpus: (id) => sessions.get(id)?.opusStream(),
     cancel,
     score,
     filePath: (piece, kind) => (piece.files ? join(dataFolder, piece.files[kind]) : undefined),

@@ -19,12 +19,15 @@ export type ToWorker =
   /** Stop every piece, free the synth and exit. */
   | { type: 'close' };
 
-/** What a compose worker reports. PCM is 48 kHz stereo interleaved s16, in render order. */
+/**
+ * What a compose worker reports. `opus`: the piece's audio as it is rendered, encoded once: 20 ms Opus
+ * packets of 48 kHz stereo, in order from the piece's first 20 ms, in batches (one per rendered chunk).
+ */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'notes'; id: string; notes: ComposedNote[] }
   | { type: 'composed'; id: string; noteCount: number }
-  | { type: 'pcm'; id: string; chunk: Int16Array }
+  | { type: 'opus'; id: string; packets: Uint8Array[] }
   | { type: 'done'; id: string; noteCount: number; seconds: number }
   | { type: 'failed'; id: string; message: string }
   | { type: 'cancelled'; id: string; noteCount: number };

@@ -117,10 +117,10 @@ async function startVoice(interaction: ChatInputCommandInteraction, context: Bot
   const channelId = guild ? (interaction.member as GuildMember | null)?.voice?.channelId : undefined;
   if (!guild || !channelId) return 'Join a voice channel to hear it live next time.';
   if (context.voice.isPlaying(guild.id)) return 'Another piece is playing in this server: /stop it first to hear this one live.';
-  const pcm = await waitForAudio(context.studio, pieceId);
-  if (!pcm) return '';
+  const opus = await waitForAudio(context.studio, pieceId);
+  if (!opus) return '';
   try {
-    await context.voice.play(guild, channelId, pieceId, pcm);
+    await context.voice.play(guild, channelId, pieceId, opus);
     return '';
   } catch (error) {
     return `Could not play it in voice: ${error instanceof Error ? error.message : String(error)}`;
@@ -128,13 +128,13 @@ async function startVoice(interaction: ChatInputCommandInteraction, context: Bot
 }
 
 /** The piece's live audio once its worker starts on it (it may wait in the queue first). */
-async function waitForAudio(studio: Studio, pieceId: string): Promise<AsyncIterableIterator<Int16Array> | undefined> {
+async function waitForAudio(studio: Studio, pieceId: string): Promise<AsyncIterableIterator<readonly Uint8Array[]> | undefined> {
   const events = studio.subscribe(pieceId);
   if (!events) return undefined;
   try {
     for await (const event of events) {
-      const pcm = studio.subscribePcm(pieceId);
-      if (pcm) return pcm;
+      const opus = studio.subscribeOpus(pieceId);
+      if (opus) return opus;
       if (isFinalEvent(event)) return undefined;
     }
   } finally {

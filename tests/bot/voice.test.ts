@@ -179,8 +179,9 @@ describe('the voice the bot sends, as Discord would receive it', () => {
       expect(m.overlapFrames).toBe(reference.length / 2);
       expect(m.envelopeCorrelation).toBeGreaterThan(0.98);
       expect(m.waveformCorrelation).toBeGreaterThan(0.98);
-      // Opus at @discordjs/voice's default (libopus picks about 96 kb/s for 48 kHz stereo) keeps the
-      // waveform: measured 22.8 dB over this piano piece, 22.1 dB in its worst second (2026-12-03).
+      // Opus at 96 kb/s, as the compose worker encodes every piece once (synth/opus.ts; before, @discordjs/voice
+      // encoded at libopus's default, about the same) keeps the waveform: measured 22.5 dB over this piano
+      // piece, 21.8 dB in its worst second (2026-12-03; 22.8 and 22.1 at the default).
       // A frame's shift, a dropped or repeated frame or a 1.5 dB change of level falls below 15 dB.
       expect(m.snrDb).toBeGreaterThan(15);
       expect(m.worstBlockSnrDb).toBeGreaterThan(12);

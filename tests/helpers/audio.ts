@@ -20,6 +20,23 @@ export function decodeWithFfmpeg(path: string, decoder?: string): Int16Array {
   return new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
+/** Chords that change every 250 ms, each with its own envelope, different in each channel: music-like, and nothing repeats at a short lag. */
+export function chordSignal(seconds: number): Int16Array {
+  const frames = seconds * RATE;
+  const pcm = new Int16Array(frames * 2);
+  for (let frame = 0; frame < frames; frame++) {
+    const t = frame / RATE;
+    const step = Math.floor(t / 0.25);
+    const envelope = Math.exp(-4 * (t - step * 0.25));
+    const root = 220 * 2 ** (((step * 5) % 12) / 12);
+    const left = Math.sin(2 * Math.PI * root * t) + 0.5 * Math.sin(2 * Math.PI * root * 1.5 * t);
+    const right = Math.sin(2 * Math.PI * root * 1.26 * t) + 0.3 * Math.sin(2 * Math.PI * root * 2 * t);
+    pcm[2 * frame] = Math.round(8000 * envelope * left);
+    pcm[2 * frame + 1] = Math.round(8000 * envelope * right);
+  }
+  return pcm;
+}
+
 export interface AudioStats {
   seconds: number;
   /** Root mean square over both channels, as a fraction of full scale. */

@@ -11,9 +11,13 @@ export function liveAudioHandler(studio: Studio) {
   return (c: Context) => {
     const piece = findPiece(c, studio);
     if (piece instanceof Response) return piece;
-    const pcm = studio.subscribePcm(piece.id);
-    if (pcm) {
-      return c.body(liveWebm(pcm), 200, { 'Content-Type': 'audio/webm', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    const packets = studio.subscribeOpus(piece.id);
+    if (packets) {
+      return c.body(liveWebm(packets), 200, {
+        'Content-Type': 'audio/webm',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
     }
     const current = studio.get(piece.id);
     if (current?.status === 'done') return c.redirect(`/api/pieces/${piece.id}.ogg`, 302);
