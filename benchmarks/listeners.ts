@@ -76,7 +76,7 @@ function runClients(url: string, count: number): Promise<ClientReport> {
 }
 
 async function untilFinished(studio: Studio, id: string): Promise<string> {
-  const events = studio.subscribe(id);
+  const events = await studio.subscribe(id);
   if (!events) throw new Error('the piece is gone');
   for await (const event of events) if (isFinalEvent(event)) return event.type;
   return 'ended';
@@ -91,7 +91,7 @@ async function pieceWith(studio: Studio, url: string, listeners: number, seed: n
   const cpuBefore = mainThreadCpuSeconds();
   const childrenBefore = childrenCpuSeconds();
   const started = performance.now();
-  const submitted = studio.submit({ fields: { instrument: values.instrument, seconds: pieceSeconds, seed } }, 'web');
+  const submitted = await studio.submit({ fields: { instrument: values.instrument, seconds: pieceSeconds, seed } }, 'web');
   if (!submitted.ok) throw new Error(submitted.error.message);
   const { id } = submitted.piece;
   const clients = listeners > 0 ? runClients(`${url}/api/pieces/${id}/live.webm`, listeners) : undefined;
@@ -99,7 +99,7 @@ async function pieceWith(studio: Studio, url: string, listeners: number, seed: n
   const report = await clients;
   const wallSeconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  const record = studio.get(id);
+  const record = await studio.get(id);
   return {
     id,
     listeners,
@@ -150,8 +150,8 @@ try {
       listenersOneCoreServes: Math.floor(audioSeconds / cpuSeconds),
     };
   });
-  const record = studio.get(alone.id);
-  const wav = record && studio.filePath(record, 'wav');
+  const record = await studio.get(alone.id);
+  const wav = record && (await studio.localFile(record, 'wav'));
   const ffmpegSeconds = wav ? ffmpegPerListenerCpuSeconds(wav) : Number.NaN;
   const audioSeconds = alone.audioSeconds ?? pieceSeconds;
   process.stdout.write(

@@ -9,6 +9,7 @@ export {
   SCORE_FILE_KINDS,
   type ScoreFileKind,
 } from './files.js';
+export type { PieceHistory, StoredFileKind } from './history.js';
 export { isPieceId, newPieceId, PIECE_ID_PATTERN } from './ids.js';
 export { SCHEMA_VERSION } from './migrations.js';
 export {
@@ -24,3 +25,4 @@ export {
   PieceStore,
   type StoredRequest,
 } from './pieceStore.js';
+export { recordedFile, SqliteHistory } from './sqliteHistory.js';

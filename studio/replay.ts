@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ComposedNote } from '../model/compose/note.js';
 import type { PieceRecord } from '../store/index.js';
 import type { StudioEvent } from './events.js';
@@ -8,19 +7,19 @@ import type { StudioEvent } from './events.js';
 const REPLAY_BATCH = 256;
 
 /** The notes of a finished piece, from its notes file (none for a piece that has none). */
-export async function readFinishedNotes(record: PieceRecord, dataFolder: string): Promise<ComposedNote[]> {
-  if (!record.notesPath) return [];
-  return JSON.parse(await readFile(join(dataFolder, record.notesPath), 'utf8')) as ComposedNote[];
+export async function readFinishedNotes(notesFile: string | undefined): Promise<ComposedNote[]> {
+  if (!notesFile) return [];
+  return JSON.parse(await readFile(notesFile, 'utf8')) as ComposedNote[];
 }
 
 /** A finished piece's events, read back from the store and its notes file, as its subscribers heard them live. */
-export async function* replayFinished(record: PieceRecord, dataFolder: string): AsyncGenerator<StudioEvent> {
+export async function* replayFinished(record: PieceRecord, notesFile: string | undefined): AsyncGenerator<StudioEvent> {
   yield { type: 'header', header: record.header };
   if (record.status !== 'done') {
     yield { type: 'failed', message: record.error ?? 'the piece was not finished', cancelled: record.status === 'cancelled' };
     return;
   }
-  const notes = await readFinishedNotes(record, dataFolder);
+  const notes = await readFinishedNotes(notesFile);
   for (let start = 0; start < notes.length; start += REPLAY_BATCH) yield { type: 'notes', notes: notes.slice(start, start + REPLAY_BATCH) };
   yield { type: 'done', piece: record };
 }

@@ -7,15 +7,16 @@ import { findInstrumentation } from '../model/ensembles.js';
 import {
   isFinalStatus,
   newPieceId,
-  type PieceFileKind,
+  type PieceHistory,
   type PieceRecord,
   type PieceSource,
-  PieceStore,
   pieceFilePath,
   pieceFilePaths,
   type ScoreFileKind,
+  SqliteHistory,
   type StoredRequest,
 } from '../store/index.js';
+import type { Studio, SubmitError, SubmitInput, SubmitResult } from './api.js';
 import type { StudioEvent } from './events.js';
 import { PieceSession } from './pieceSession.js';
 import { readFinishedNotes, replayFinished } from './replay.js';
@@ -39,62 +40,8 @@ export interface StudioOptions {
   /** How long an unfinished piece whose listeners all left waits for one to come back before it is cancelled. Default 3 s. */
   abandonGraceMs?: number;
   soundFontPath?: string;
-}
-
-export interface SubmitInput {
-  /** The compose request's fields as a client sent them (validated here). */
-  fields: unknown;
-  /** A MIDI file for the piece to continue. */
-  primer?: Uint8Array;
-}
-
-export type SubmitErrorReason = 'invalid' | 'primer-too-large' | 'queue-full' | 'closed';
-export interface SubmitError {
-  reason: SubmitErrorReason;
-  /** For the person who asked. */
-  message: string;
-  /** With 'queue-full': when trying again is worthwhile. */
-  retryAfterSeconds?: number;
-}
-export type SubmitResult = { ok: true; piece: PieceRecord } | { ok: false; error: SubmitError };
-
-export interface StudioHealth {
-  workers: number;
-  piecesPerWorker: number;
-  running: number;
-  queued: number;
-  queueLimit: number;
-}
-
-export interface Studio {
-  /** Validates and queues a piece; returns its record (status 'queued') at once. */
-  submit(input: SubmitInput, source: PieceSource): SubmitResult;
-  get(id: string): PieceRecord | undefined;
-  /** History, newest first. */
-  list(limit: number, offset: number): { pieces: PieceRecord[]; total: number };
-  /**
-   * The piece's events from its start (replayed) until done or failed; undefined for an unknown id.
-   * Leaving the loop counts as the listener leaving (see PieceSession's abandonment rule).
-   */
-  subscribe(id: string): AsyncIterableIterator<StudioEvent> | undefined;
-  /**
-   * The piece's audio as its worker encoded it, once for every listener: batches of 20 ms Opus packets
-   * (48 kHz stereo), from its first packet, then as rendered; undefined unless the piece is being written
-   * in this process right now (finished pieces have files). Leaving the loop counts as the listener leaving.
-   */
-  subscribeOpus(id: string): AsyncIterableIterator<readonly Uint8Array[]> | undefined;
-  /** Stops a queued or unfinished piece; false when there is none by that id. */
-  cancel(id: string, reason?: string): boolean;
-  /**
-   * The piece's score: while it is being written, MusicXML of the notes so far; once done,
-   * MusicXML, a PDF or a PNG of the first system (made on first request, then kept).
-   */
-  score(id: string, kind: ScoreFileKind): Promise<ScoreResult>;
-  /** The absolute path of a finished piece's file. */
-  filePath(piece: PieceRecord, kind: PieceFileKind): string | undefined;
-  health(): StudioHealth;
-  /** Stops every unfinished piece, closes the workers and the database. */
-  close(): Promise<void>;
+  /** Where the history lives; default SQLite in the data folder. */
+  history?: PieceHistory;
 }
 
 interface QueuedPiece {
@@ -153,20 +100,32 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const queueLimit = options.queueLimit ?? DEFAULT_QUEUE_LIMIT;
   const graceMs = options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS;
   const { dataFolder } = options;
-  const store = new PieceStore(dataFolder);
-  const interrupted = store.failInterrupted(INTERRUPTED_MESSAGE);
+  const store = options.history ?? new SqliteHistory(dataFolder);
+  const interrupted = await store.failInterrupted(INTERRUPTED_MESSAGE);
   if (interrupted > 0) process.stderr.write(`partita: ${interrupted} piece(s) left unfinished by the last run marked failed\n`);
 
   const sessions = new Map<string, PieceSession>();
   const waiting: QueuedPiece[] = [];
+  /** History updates under way, which close() waits for. */
+  const settling = new Set<Promise<unknown>>();
+  /** Accepted pieces not yet queued (their record is being written): they count against the queue's limit. */
+  let reserved = 0;
   let closed = false;
 
-  function settle(id: string, update: () => PieceRecord, event: (record: PieceRecord) => StudioEvent): void {
+  /** Ends a piece's session at once (later messages about it are ignored), then records it and tells its listeners. */
+  function settle(id: string, update: () => Promise<PieceRecord>, event: (record: PieceRecord) => StudioEvent): void {
     const session = sessions.get(id);
     sessions.delete(id);
-    const record = update();
-    session?.emit(event(record));
     dispatch();
+    const recorded = update().then(
+      (record) => session?.emit(event(record)),
+      (error: unknown) => {
+        const message = `the history could not be updated: ${error instanceof Error ? error.message : String(error)}`;
+        session?.emit({ type: 'failed', message, cancelled: false });
+      },
+    );
+    settling.add(recorded);
+    void recorded.finally(() => settling.delete(recorded));
   }
 
   function stop(id: string, status: 'failed' | 'cancelled', message: string): void {
@@ -189,7 +148,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         break;
       }
       case 'composed':
-        store.setStatus(message.id, 'rendering');
+        void store.setStatus(message.id, 'rendering');
         session.emit({ type: 'status', status: 'rendering' });
         break;
       case 'opus':
@@ -229,7 +188,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     await pool.ready();
   } catch (error) {
     await pool.close(1000);
-    store.close();
+    await store.close();
     throw error;
   }
 
@@ -249,7 +208,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   function dispatch(): void {
     while (!closed && waiting.length > 0 && pool.hasRoom()) {
       const next = waiting.shift() as QueuedPiece;
-      store.setStatus(next.id, 'composing');
+      void store.setStatus(next.id, 'composing');
       sessions.get(next.id)?.emit({ type: 'status', status: 'composing' });
       pool.start({ type: 'start', id: next.id, plan: next.plan, title: next.title, paths: outputPaths(next.id) });
     }
@@ -267,7 +226,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     return true;
   }
 
-  function submit(input: SubmitInput, source: PieceSource): SubmitResult {
+  async function submit(input: SubmitInput, source: PieceSource): Promise<SubmitResult> {
     if (closed) return { ok: false, error: { reason: 'closed', message: 'the server is shutting down' } };
     if (input.primer && input.primer.byteLength > MAX_PRIMER_BYTES) {
       return {
@@ -277,7 +236,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     }
     const planned = planRequest(input.fields, input.primer);
     if ('reason' in planned) return { ok: false, error: planned };
-    if (!pool.hasRoom() && waiting.length >= queueLimit) {
+    if (!pool.hasRoom() && waiting.length + reserved >= queueLimit) {
       return {
         ok: false,
         error: {
@@ -288,12 +247,26 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       };
     }
     const id = newPieceId();
+    reserved++;
+    try {
+      return await accept(id, input, source, planned);
+    } finally {
+      reserved--;
+    }
+  }
+
+  async function accept(
+    id: string,
+    input: SubmitInput,
+    source: PieceSource,
+    planned: { plan: PiecePlan; request: StoredRequest },
+  ): Promise<SubmitResult> {
     let primerPath: string | undefined;
     if (input.primer) {
       primerPath = pieceFilePath(id, 'primer.mid');
       writeFileSync(join(dataFolder, primerPath), input.primer);
     }
-    const piece = store.insert({
+    const piece = await store.insert({
       id,
       source,
       request: planned.request,
@@ -303,21 +276,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     sessions.set(id, new PieceSession(id, planned.plan.header, graceMs, () => cancel(id, 'cancelled: everyone listening left')));
     waiting.push({ id, plan: planned.plan, title: pieceTitle(planned.plan, planned.request.instrument) });
     dispatch();
-    return { ok: true, piece: store.get(id) ?? piece };
+    return { ok: true, piece: (await store.get(id)) ?? piece };
   }
 
-  function subscribe(id: string): AsyncIterableIterator<StudioEvent> | undefined {
+  async function subscribe(id: string): Promise<AsyncIterableIterator<StudioEvent> | undefined> {
     const session = sessions.get(id);
     if (session) return session.events();
-    const record = store.get(id);
+    const record = await store.get(id);
     if (!record || !isFinalStatus(record.status)) return undefined;
-    return replayFinished(record, dataFolder);
+    return replayFinished(record, await store.localFile(record, 'notes.json'));
   }
 
   const scores = new ScoreShelf(dataFolder);
   async function score(id: string, kind: ScoreFileKind): Promise<ScoreResult> {
     const session = sessions.get(id);
-    const record = store.get(id);
+    const record = await store.get(id);
     if (!record) return { ok: false, status: 404, message: 'no piece with this id' };
     if (session) {
       if (kind === 'musicxml') return scores.draft(record.header, session.notesSoFar());
@@ -327,7 +300,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       const status = record.status === 'queued' || record.status === 'composing' ? 409 : 404;
       return { ok: false, status, message: `the piece is ${record.status}: no score` };
     }
-    return scores.finished(record, kind, () => readFinishedNotes(record, dataFolder));
+    // The worker wrote the MusicXML with the other files: have it here before making the others from it.
+    await store.localFile(record, 'musicxml');
+    return scores.finished(record, kind, async () => readFinishedNotes(await store.localFile(record, 'notes.json')));
   }
 
   async function close(): Promise<void> {
@@ -337,8 +312,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     for (const session of sessions.values()) session.cancelReason ??= INTERRUPTED_MESSAGE;
     await pool.close();
     for (const id of [...sessions.keys()]) stop(id, 'failed', INTERRUPTED_MESSAGE);
+    await Promise.all(settling);
     await scores.close();
-    store.close();
+    await store.close();
   }
 
   return {
@@ -346,11 +322,11 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     get: (id) => store.get(id),
     list: (limit, offset) => store.list(limit, offset),
     subscribe,
-    subscribeOpus: (id) => sessions.get(id)?.opusStream(),
-    cancel,
+    subscribeOpus: async (id) => sessions.get(id)?.opusStream(),
+    cancel: async (id, reason) => cancel(id, reason),
     score,
-    filePath: (piece, kind) => (piece.files ? join(dataFolder, piece.files[kind]) : undefined),
-    health: () => ({ workers, piecesPerWorker, running: pool.running, queued: waiting.length, queueLimit }),
+    localFile: (piece, kind) => store.localFile(piece, kind),
+    health: async () => ({ workers, piecesPerWorker, running: pool.running, queued: waiting.length, queueLimit }),
     close,
   };
 }

@@ -98,7 +98,7 @@ async function attachments(studio: Studio, piece: PieceRecord): Promise<{ files:
     return true;
   };
   for (const kind of ['mid', 'ogg', 'mp3'] as const) {
-    const path = studio.filePath(piece, kind);
+    const path = await studio.localFile(piece, kind);
     if (!path || statSync(path).size > left) continue;
     add(readFileSync(path), `partita-${piece.id}.${kind}`);
     if (kind !== 'mid') break;
@@ -129,11 +129,11 @@ async function startVoice(interaction: ChatInputCommandInteraction, context: Bot
 
 /** The piece's live audio once its worker starts on it (it may wait in the queue first). */
 async function waitForAudio(studio: Studio, pieceId: string): Promise<AsyncIterableIterator<readonly Uint8Array[]> | undefined> {
-  const events = studio.subscribe(pieceId);
+  const events = await studio.subscribe(pieceId);
   if (!events) return undefined;
   try {
     for await (const event of events) {
-      const opus = studio.subscribeOpus(pieceId);
+      const opus = await studio.subscribeOpus(pieceId);
       if (opus) return opus;
       if (isFinalEvent(event)) return undefined;
     }
@@ -144,7 +144,7 @@ async function waitForAudio(studio: Studio, pieceId: string): Promise<AsyncItera
 }
 
 async function waitUntilFinished(studio: Studio, pieceId: string): Promise<{ piece?: PieceRecord; failure?: string }> {
-  const events = studio.subscribe(pieceId);
+  const events = await studio.subscribe(pieceId);
   if (!events) return { failure: 'the piece was lost' };
   for await (const event of events) {
     if (event.type === 'done') return { piece: event.piece };
@@ -165,7 +165,7 @@ export const composeCommand: BotCommand = {
       return;
     }
     const instrument = interaction.options.getString('instrument', true);
-    const submitted = context.studio.submit(
+    const submitted = await context.studio.submit(
       {
         fields: {
           instrument,

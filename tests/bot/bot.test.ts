@@ -118,7 +118,7 @@ describe('the Discord bot against a local Discord', () => {
     expect(attachment(reply, 'musicxml').toString()).toContain('<part-name>Violin</part-name>');
     expect(embed?.fields?.find((field) => field.name === 'Composer')?.value).toBe('Bach');
     const id = embed?.url?.split('/').at(-1) as string;
-    expect(studio.get(id)?.source).toBe('discord');
+    expect((await studio.get(id))?.source).toBe('discord');
   }, 180_000);
 
   it('plays the piece in the caller voice channel while it is rendered', async () => {

@@ -68,8 +68,8 @@ describe('the voice the bot sends, as Discord would receive it', () => {
     );
     composedAndPlayedSeconds = (Date.now() - startedAt) / 1000;
     heard = fake.voice();
-    const piece = studio.get(pieceIdOf(reply.message));
-    const wav = piece && studio.filePath(piece, 'wav');
+    const piece = await studio.get(pieceIdOf(reply.message));
+    const wav = piece && (await studio.localFile(piece, 'wav'));
     if (!wav) throw new Error('the piece has no WAV');
     reference = decodeWithFfmpeg(wav);
   }, 400_000);

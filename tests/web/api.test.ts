@@ -239,7 +239,7 @@ describe('the web API', () => {
           (posted) => new Response(JSON.stringify(posted.json), { status: posted.status }),
         );
         await check(response);
-        for (const id of accepted.splice(0)) app.studio.cancel(id);
+        for (const id of accepted.splice(0)) await app.studio.cancel(id);
       }),
       { numRuns: 150 },
     );

@@ -74,15 +74,15 @@ it(`serves ${LISTENERS} listeners of one piece from its one encoding: no encoder
   const path = join(folder, 'live.webm');
   writeFileSync(path, bodies[0] as Buffer);
   const heard = decodeWithFfmpeg(path);
-  const piece = app.studio.get(id);
-  const wav = decodeWithFfmpeg((piece && app.studio.filePath(piece, 'wav')) ?? 'no WAV');
+  const piece = await app.studio.get(id);
+  const wav = decodeWithFfmpeg((piece && (await app.studio.localFile(piece, 'wav'))) ?? 'no WAV');
   const { lagFrames } = align(monoOf(wav), monoOf(heard), RATE / 10);
   const compared = compareAligned(wav, heard, lagFrames, { rate: RATE, blockFrames: RATE, quietRms: 0.003, window: 960 });
   console.log(`listeners: live audio against the WAV: lag ${lagFrames} frames, SNR ${compared.snrDb.toFixed(1)} dB`);
   expect(lagFrames).toBe(0);
   expect(compared.snrDb).toBeGreaterThan(15);
   // The piece's .ogg holds the very packets the listeners got: decoded, it is what they heard, sample for sample.
-  const ogg = decodeWithFfmpeg((piece && app.studio.filePath(piece, 'ogg')) ?? 'no Ogg');
+  const ogg = decodeWithFfmpeg((piece && (await app.studio.localFile(piece, 'ogg'))) ?? 'no Ogg');
   expect(ogg.length).toBe(wav.length);
   expect(Buffer.from(ogg.buffer).equals(Buffer.from(heard.buffer, 0, ogg.byteLength))).toBe(true);
 }, 180_000);

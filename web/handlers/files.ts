@@ -63,7 +63,7 @@ export function pieceOrFileHandler(studio: Studio) {
     const name = pieceNameSchema.safeParse(c.req.param('name'));
     if (!name.success) return jsonError(c, 400, name.error.issues[0]?.message ?? 'not a piece id');
     const { id, extension } = name.data;
-    const piece = studio.get(id);
+    const piece = await studio.get(id);
     if (!piece) return jsonError(c, 404, 'no piece with this id');
     if (!extension) return c.json(pieceToJson(piece));
     if (isScoreKind(extension)) return sendScore(c, studio, piece, extension);
@@ -74,7 +74,7 @@ export function pieceOrFileHandler(studio: Studio) {
         `the piece is ${piece.status}: no files yet`,
       );
     }
-    const path = studio.filePath(piece, extension);
+    const path = await studio.localFile(piece, extension);
     if (!path) return jsonError(c, 404, 'the file of this piece is missing');
     return sendFile(c, path, piece, extension);
   };

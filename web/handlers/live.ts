@@ -8,10 +8,10 @@ import { findPiece } from './pieces.js';
  * live stream is gone and this redirects to its Ogg/Opus file, so an <audio> pointed here always plays.
  */
 export function liveAudioHandler(studio: Studio) {
-  return (c: Context) => {
-    const piece = findPiece(c, studio);
+  return async (c: Context) => {
+    const piece = await findPiece(c, studio);
     if (piece instanceof Response) return piece;
-    const packets = studio.subscribeOpus(piece.id);
+    const packets = await studio.subscribeOpus(piece.id);
     if (packets) {
       return c.body(liveWebm(packets), 200, {
         'Content-Type': 'audio/webm',
@@ -19,7 +19,7 @@ export function liveAudioHandler(studio: Studio) {
         'X-Content-Type-Options': 'nosniff',
       });
     }
-    const current = studio.get(piece.id);
+    const current = await studio.get(piece.id);
     if (current?.status === 'done') return c.redirect(`/api/pieces/${piece.id}.ogg`, 302);
     return c.json({ error: `the piece is ${current?.status ?? piece.status}: it has no audio` }, 404);
   };

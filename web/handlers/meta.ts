@@ -54,7 +54,7 @@ function options() {
 
 export function healthHandler(studio: Studio) {
   const started = Date.now();
-  return (c: Context) => c.json({ ok: true, uptimeSeconds: Math.round((Date.now() - started) / 1000), ...studio.health() });
+  return async (c: Context) => c.json({ ok: true, uptimeSeconds: Math.round((Date.now() - started) / 1000), ...(await studio.health()) });
 }
 
 export function optionsHandler() {

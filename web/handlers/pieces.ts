@@ -7,7 +7,7 @@ import { jsonError } from '../errors.js';
 import { formToRequestFields, listQuerySchema, pieceIdSchema } from '../schemas.js';
 import { eventToSse, pieceToJson, pieceUrls } from '../wire.js';
 
-const SUBMIT_STATUS = { invalid: 400, 'primer-too-large': 413, 'queue-full': 429, closed: 503 } as const;
+const SUBMIT_STATUS = { invalid: 400, 'primer-too-large': 413, 'queue-full': 429, closed: 503, unavailable: 503 } as const;
 
 function submitError(c: Context, error: SubmitError): Response {
   const headers: Record<string, string> = error.retryAfterSeconds ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
@@ -46,7 +46,7 @@ export function createPieceHandler(studio: Studio) {
   return async (c: Context) => {
     const submission = await readSubmission(c);
     if ('status' in submission) return jsonError(c, submission.status, submission.message);
-    const result = studio.submit(submission, 'web');
+    const result = await studio.submit(submission, 'web');
     if (!result.ok) return submitError(c, result.error);
     const { piece } = result;
     return c.json(pieceToJson(piece), 202, { Location: pieceUrls(piece.id).api });
@@ -54,20 +54,20 @@ export function createPieceHandler(studio: Studio) {
 }
 
 export function listPiecesHandler(studio: Studio) {
-  return (c: Context) => {
+  return async (c: Context) => {
     const query = listQuerySchema.safeParse(c.req.query());
     if (!query.success) return jsonError(c, 400, `limit and offset must be whole numbers (limit 1-100, offset >= 0)`);
     const { limit, offset } = query.data;
-    const { pieces, total } = studio.list(limit, offset);
+    const { pieces, total } = await studio.list(limit, offset);
     return c.json({ pieces: pieces.map(pieceToJson), total, limit, offset });
   };
 }
 
 /** The piece named by the `id` route parameter, or the 400/404 response to send instead. */
-export function findPiece(c: Context, studio: Studio): PieceRecord | Response {
+export async function findPiece(c: Context, studio: Studio): Promise<PieceRecord | Response> {
   const id = pieceIdSchema.safeParse(c.req.param('id'));
   if (!id.success) return jsonError(c, 400, 'not a piece id');
-  return studio.get(id.data) ?? jsonError(c, 404, 'no piece with this id');
+  return (await studio.get(id.data)) ?? jsonError(c, 404, 'no piece with this id');
 }
 
 const SSE_HEARTBEAT_MS = 15_000;
@@ -77,10 +77,10 @@ const SSE_HEARTBEAT_MS = 15_000;
  * disconnects stops listening, which may cancel the piece (the studio's abandonment rule).
  */
 export function pieceEventsHandler(studio: Studio) {
-  return (c: Context) => {
-    const piece = findPiece(c, studio);
+  return async (c: Context) => {
+    const piece = await findPiece(c, studio);
     if (piece instanceof Response) return piece;
-    const events = studio.subscribe(piece.id);
+    const events = await studio.subscribe(piece.id);
     if (!events) return jsonError(c, 404, 'no piece with this id');
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => {
