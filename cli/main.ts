@@ -1,4 +1,5 @@
 import { DataError } from '../model/ingest/dataset.js';
+import { StudioSettingError } from '../studio/settings.js';
 import { BENCH_USAGE, runBench } from './commands/bench.js';
 import { BOT_USAGE, runBot } from './commands/bot.js';
 import { EVAL_USAGE, runEval } from './commands/eval.js';
@@ -18,6 +19,10 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | 
     usage: 'partita serve [--port 8000] [--host 127.0.0.1]',
     run: async (argv) => (await import('./commands/serve.js')).runServe(argv),
   },
+  worker: {
+    usage: "partita worker   (composes the queue's pieces: PARTITA_REDIS_URL, PARTITA_WORKERS threads)",
+    run: async (argv) => (await import('./commands/worker.js')).runWorker(argv),
+  },
   bot: { usage: BOT_USAGE, run: runBot },
 };
 
@@ -33,7 +38,11 @@ function redactSecrets(text: string): string {
 
 /** Turns any failure into one line on stderr naming the problem, and a non-zero exit. */
 function fail(error: unknown): never {
-  const known = error instanceof UsageError || error instanceof DataError || (error instanceof TypeError && 'code' in error);
+  const known =
+    error instanceof UsageError ||
+    error instanceof StudioSettingError ||
+    error instanceof DataError ||
+    (error instanceof TypeError && 'code' in error);
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`partita: ${redactSecrets(message.split('\n')[0] ?? '')}\n`);
   if (!known && process.env.PARTITA_DEBUG && error instanceof Error) process.stderr.write(`${redactSecrets(error.stack ?? '')}\n`);

@@ -9,3 +9,8 @@ export const SHIPPED_MODELS_FOLDER = join(REPO_ROOT, 'models');
 export const SHIPPED_MUSICNET_MODEL = join(SHIPPED_MODELS_FOLDER, 'musicnet-lstm');
 export const SHIPPED_SEED_MODEL = join(SHIPPED_MODELS_FOLDER, 'musicnet-seed');
 export const SHIPPED_JSB_MODEL = join(SHIPPED_MODELS_FOLDER, 'jsb-lstm');
+
+/** The app's history and pieces: PARTITA_APP_DATA, default .partita/app (not PARTITA_DATA: that names the training data sets). */
+export function appDataFolder(environment: NodeJS.ProcessEnv = process.env): string {
+  return resolve(environment.PARTITA_APP_DATA ?? '.partita/app');
+}

@@ -64,3 +64,8 @@ export interface Studio {
   /** Stops what this studio owns and lets go of what it holds (workers, connections, the database). */
   close(): Promise<void>;
 }
+
+/** The studio's engine (the queue, the live feeds) cannot be reached: a front door answers 503 with this message. */
+export class StudioUnavailableError extends Error {
+  override readonly name = 'StudioUnavailableError';
+}

@@ -1,5 +1,13 @@
 /** studio/: the composing service shared by the web app and the Discord bot (no HTTP, no Discord here). */
 
-export type { Studio, StudioHealth, SubmitError, SubmitErrorReason, SubmitInput, SubmitResult } from './api.js';
+export {
+  type Studio,
+  type StudioHealth,
+  StudioUnavailableError,
+  type SubmitError,
+  type SubmitErrorReason,
+  type SubmitInput,
+  type SubmitResult,
+} from './api.js';
 export { isFinalEvent, type StudioEvent } from './events.js';
 export { createStudio, type StudioOptions } from './studio.js';

@@ -1,28 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type PiecePlan, planPiece } from '../model/compose/compose.js';
-import { ComposeError } from '../model/compose/errors.js';
-import { MAX_PRIMER_BYTES, parseComposeRequest } from '../model/compose/request.js';
-import { findInstrumentation } from '../model/ensembles.js';
-import {
-  isFinalStatus,
-  newPieceId,
-  type PieceHistory,
-  type PieceRecord,
-  type PieceSource,
-  pieceFilePath,
-  pieceFilePaths,
-  type ScoreFileKind,
-  SqliteHistory,
-  type StoredRequest,
-} from '../store/index.js';
-import type { Studio, SubmitError, SubmitInput, SubmitResult } from './api.js';
+import type { PiecePlan } from '../model/compose/compose.js';
+import { newPieceId, type PieceHistory, type PieceRecord, type PieceSource, type ScoreFileKind, SqliteHistory } from '../store/index.js';
+import type { Studio, SubmitInput, SubmitResult } from './api.js';
 import type { StudioEvent } from './events.js';
 import { PieceSession } from './pieceSession.js';
-import { readFinishedNotes, replayFinished } from './replay.js';
 import { type ScoreResult, ScoreShelf } from './scores.js';
+import { workersFromEnvironment } from './settings.js';
+import { pieceScore, planSubmission, queueFullError, recordSubmission, replayFromHistory } from './submissions.js';
 import { WorkerPool } from './workerPool.js';
-import type { FromWorker, PieceOutputPaths } from './workerProtocol.js';
+import { type FromWorker, finishedPiece, pieceOutputPaths } from './workerProtocol.js';
 
 export interface StudioOptions {
   /** An LSTM checkpoint folder (the app passes the shipped model). */
@@ -50,42 +35,15 @@ interface QueuedPiece {
   title: string;
 }
 
-const DEFAULT_WORKERS = 2;
 const DEFAULT_PIECES_PER_WORKER = 4;
 const DEFAULT_RENDERS_PER_WORKER = 2;
 const DEFAULT_QUEUE_LIMIT = 16;
 const DEFAULT_ABANDON_GRACE_MS = 3000;
-/** What a client refused with 'queue-full' is told to wait: about the time a few pieces take. */
-const RETRY_AFTER_SECONDS = 10;
 const INTERRUPTED_MESSAGE = 'the server stopped before this piece was finished';
-
-function workersFromEnvironment(): number {
-  const value = Number(process.env.PARTITA_WORKERS);
-  return Number.isInteger(value) && value >= 1 ? value : DEFAULT_WORKERS;
-}
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${value}`);
   return value;
-}
-
-function pieceTitle(plan: PiecePlan, instrument: string): string {
-  const label = findInstrumentation(instrument)?.label ?? instrument;
-  return `partita: ${label}${plan.header.composer ? ` after ${plan.header.composer}` : ''}, seed ${plan.header.seed}`;
-}
-
-/** Plans a request, turning anything wrong with what the client sent into a message for them. */
-function planRequest(fields: unknown, primer: Uint8Array | undefined): { plan: PiecePlan; request: StoredRequest } | SubmitError {
-  try {
-    const parsed = parseComposeRequest(fields);
-    const plan = planPiece(primer ? { ...parsed, primer } : parsed);
-    return { plan, request: primer ? { ...parsed, primer: true } : parsed };
-  } catch (error) {
-    if (error instanceof ComposeError) return { reason: 'invalid', message: error.message };
-    // Anything else came out of parsing the primer's bytes: they are what the client controls.
-    if (primer) return { reason: 'invalid', message: 'primer: not a readable MIDI file' };
-    throw error;
-  }
 }
 
 /**
@@ -154,16 +112,13 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       case 'opus':
         session.addOpus(message.packets);
         break;
-      case 'done': {
-        const { id, noteCount, seconds } = message;
-        const finished = { noteCount, seconds, notesPath: pieceFilePath(id, 'notes.json'), files: pieceFilePaths(id) };
+      case 'done':
         settle(
-          id,
-          () => store.finish(id, finished),
+          message.id,
+          () => store.finish(message.id, finishedPiece(message)),
           (piece) => ({ type: 'done', piece }),
         );
         break;
-      }
       case 'failed':
         stop(message.id, 'failed', `composing failed: ${message.message}`);
         break;
@@ -192,25 +147,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     throw error;
   }
 
-  function outputPaths(id: string): PieceOutputPaths {
-    const absolute = (relative: string): string => join(dataFolder, relative);
-    const files = pieceFilePaths(id);
-    return {
-      mid: absolute(files.mid),
-      wav: absolute(files.wav),
-      ogg: absolute(files.ogg),
-      mp3: absolute(files.mp3),
-      notes: absolute(pieceFilePath(id, 'notes.json')),
-      musicxml: absolute(pieceFilePath(id, 'musicxml')),
-    };
-  }
-
   function dispatch(): void {
     while (!closed && waiting.length > 0 && pool.hasRoom()) {
       const next = waiting.shift() as QueuedPiece;
       void store.setStatus(next.id, 'composing');
       sessions.get(next.id)?.emit({ type: 'status', status: 'composing' });
-      pool.start({ type: 'start', id: next.id, plan: next.plan, title: next.title, paths: outputPaths(next.id) });
+      pool.start({ type: 'start', id: next.id, plan: next.plan, title: next.title, paths: pieceOutputPaths(dataFolder, next.id) });
     }
   }
 
@@ -228,81 +170,34 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
 
   async function submit(input: SubmitInput, source: PieceSource): Promise<SubmitResult> {
     if (closed) return { ok: false, error: { reason: 'closed', message: 'the server is shutting down' } };
-    if (input.primer && input.primer.byteLength > MAX_PRIMER_BYTES) {
-      return {
-        ok: false,
-        error: { reason: 'primer-too-large', message: `primer: the MIDI file must be at most ${MAX_PRIMER_BYTES} bytes` },
-      };
-    }
-    const planned = planRequest(input.fields, input.primer);
+    const planned = planSubmission(input);
     if ('reason' in planned) return { ok: false, error: planned };
-    if (!pool.hasRoom() && waiting.length + reserved >= queueLimit) {
-      return {
-        ok: false,
-        error: {
-          reason: 'queue-full',
-          message: `the composer is busy (${pool.running} pieces being written, ${waiting.length} waiting); try again shortly`,
-          retryAfterSeconds: RETRY_AFTER_SECONDS,
-        },
-      };
-    }
+    if (!pool.hasRoom() && waiting.length + reserved >= queueLimit)
+      return { ok: false, error: queueFullError(pool.running, waiting.length) };
     const id = newPieceId();
     reserved++;
     try {
-      return await accept(id, input, source, planned);
+      const piece = await recordSubmission(store, dataFolder, { id, source, input, planned });
+      sessions.set(id, new PieceSession(id, planned.plan.header, graceMs, () => cancel(id, 'cancelled: everyone listening left')));
+      waiting.push({ id, plan: planned.plan, title: planned.title });
+      dispatch();
+      return { ok: true, piece };
     } finally {
       reserved--;
     }
-  }
-
-  async function accept(
-    id: string,
-    input: SubmitInput,
-    source: PieceSource,
-    planned: { plan: PiecePlan; request: StoredRequest },
-  ): Promise<SubmitResult> {
-    let primerPath: string | undefined;
-    if (input.primer) {
-      primerPath = pieceFilePath(id, 'primer.mid');
-      writeFileSync(join(dataFolder, primerPath), input.primer);
-    }
-    const piece = await store.insert({
-      id,
-      source,
-      request: planned.request,
-      header: planned.plan.header,
-      ...(primerPath ? { primerPath } : {}),
-    });
-    sessions.set(id, new PieceSession(id, planned.plan.header, graceMs, () => cancel(id, 'cancelled: everyone listening left')));
-    waiting.push({ id, plan: planned.plan, title: pieceTitle(planned.plan, planned.request.instrument) });
-    dispatch();
-    return { ok: true, piece: (await store.get(id)) ?? piece };
   }
 
   async function subscribe(id: string): Promise<AsyncIterableIterator<StudioEvent> | undefined> {
     const session = sessions.get(id);
     if (session) return session.events();
     const record = await store.get(id);
-    if (!record || !isFinalStatus(record.status)) return undefined;
-    return replayFinished(record, await store.localFile(record, 'notes.json'));
+    return record && replayFromHistory(store, record);
   }
 
   const scores = new ScoreShelf(dataFolder);
   async function score(id: string, kind: ScoreFileKind): Promise<ScoreResult> {
     const session = sessions.get(id);
-    const record = await store.get(id);
-    if (!record) return { ok: false, status: 404, message: 'no piece with this id' };
-    if (session) {
-      if (kind === 'musicxml') return scores.draft(record.header, session.notesSoFar());
-      return { ok: false, status: 409, message: `the piece is ${record.status}: its ${kind.toUpperCase()} comes when it is done` };
-    }
-    if (record.status !== 'done') {
-      const status = record.status === 'queued' || record.status === 'composing' ? 409 : 404;
-      return { ok: false, status, message: `the piece is ${record.status}: no score` };
-    }
-    // The worker wrote the MusicXML with the other files: have it here before making the others from it.
-    await store.localFile(record, 'musicxml');
-    return scores.finished(record, kind, async () => readFinishedNotes(await store.localFile(record, 'notes.json')));
+    return pieceScore(store, scores, await store.get(id), kind, session && (() => session.notesSoFar()));
   }
 
   async function close(): Promise<void> {

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { PiecePlan } from '../model/compose/compose.js';
 import type { ComposedNote } from '../model/compose/note.js';
+import { type FinishedPiece, pieceFilePath, pieceFilePaths } from '../store/index.js';
 
 /** Absolute paths a worker writes a finished piece to (each first under a temporary name, then renamed). */
 export interface PieceOutputPaths {
@@ -10,6 +12,26 @@ export interface PieceOutputPaths {
   notes: string;
   /** The score, written with the other files. */
   musicxml: string;
+}
+
+/** Where a worker writes a piece's files under a data folder (the paths the history records, made absolute). */
+export function pieceOutputPaths(dataFolder: string, id: string): PieceOutputPaths {
+  const absolute = (relative: string): string => join(dataFolder, relative);
+  const files = pieceFilePaths(id);
+  return {
+    mid: absolute(files.mid),
+    wav: absolute(files.wav),
+    ogg: absolute(files.ogg),
+    mp3: absolute(files.mp3),
+    notes: absolute(pieceFilePath(id, 'notes.json')),
+    musicxml: absolute(pieceFilePath(id, 'musicxml')),
+  };
+}
+
+/** What the history records of a piece a worker reported done. */
+export function finishedPiece(message: Extract<FromWorker, { type: 'done' }>): FinishedPiece {
+  const { id, noteCount, seconds } = message;
+  return { noteCount, seconds, notesPath: pieceFilePath(id, 'notes.json'), files: pieceFilePaths(id) };
 }
 
 /** What the main thread tells a compose worker. */

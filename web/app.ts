@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { MAX_PRIMER_BYTES } from '../model/compose/request.js';
-import type { Studio } from '../studio/index.js';
+import { type Studio, StudioUnavailableError } from '../studio/index.js';
 import { jsonError } from './errors.js';
 import { pieceOrFileHandler } from './handlers/files.js';
 import { liveAudioHandler } from './handlers/live.js';
@@ -59,6 +59,7 @@ export function createWebApp({ studio, publicFolder = defaultPublicFolder() }: W
   app.notFound((c) => jsonError(c, 404, `no such address: ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) return jsonError(c, error.status, error.message || 'bad request');
+    if (error instanceof StudioUnavailableError) return jsonError(c, 503, error.message, { 'Retry-After': '5' });
     process.stderr.write(
       `partita web: ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`,
     );

@@ -1,13 +1,9 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBotIfConfigured } from '../../bot/start.js';
-import { createStudio } from '../../studio/index.js';
+import { startStudioFromEnvironment } from '../../studio/fromEnvironment.js';
 import { startWebServer } from '../../web/server.js';
-import { SHIPPED_MUSICNET_MODEL } from '../shippedModels.js';
+import { appDataFolder, SHIPPED_MUSICNET_MODEL } from '../shippedModels.js';
 import { UsageError } from '../usageError.js';
-
-/** The app's history and pieces (not PARTITA_DATA: that names the training data sets). */
-const DEFAULT_APP_DATA = '.partita/app';
 
 function portFlag(value: string): number {
   const port = Number(value);
@@ -26,14 +22,18 @@ export async function runServe(argv: string[]): Promise<void> {
     strict: true,
   });
   const port = portFlag(values.port);
-  const dataFolder = resolve(process.env.PARTITA_APP_DATA ?? DEFAULT_APP_DATA);
+  const dataFolder = appDataFolder();
   process.stderr.write(`partita: loading the composer and the synth (data in ${dataFolder})...\n`);
-  const studio = await createStudio({ modelPath: SHIPPED_MUSICNET_MODEL, dataFolder });
+  const running = await startStudioFromEnvironment({ modelPath: SHIPPED_MUSICNET_MODEL, dataFolder });
+  const { studio } = running;
+  if (running.mode === 'redis') {
+    process.stderr.write(`partita: a front door to the queue on Redis, composing with ${running.workers} thread(s) here\n`);
+  }
   let server: Awaited<ReturnType<typeof startWebServer>>;
   try {
     server = await startWebServer({ studio, port, host: values.host });
   } catch (error) {
-    await studio.close();
+    await running.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use: choose another with --port`);
     throw error;
   }
@@ -45,7 +45,7 @@ export async function runServe(argv: string[]): Promise<void> {
       process.stderr.write(`partita: ${signal}: stopping\n`);
       await bot?.close();
       await server.close();
-      await studio.close();
+      await running.close();
       resolveStopped();
     };
     process.once('SIGINT', () => void shutDown('SIGINT'));
