@@ -20,7 +20,11 @@ function runFfmpeg(args: readonly string[], input?: Buffer): Promise<Buffer> {
       stderr = (stderr + text).slice(-STDERR_KEPT);
     });
     child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error('ffmpeg not found: it keeps the WAV as FLAC in the database; install it (Debian: apt-get install ffmpeg)') : error),
+      reject(
+        error.code === 'ENOENT'
+          ? new Error('ffmpeg not found: it keeps the WAV as FLAC in the database; install it (Debian: apt-get install ffmpeg)')
+          : error,
+      ),
     );
     child.once('close', (code) => {
       if (code === 0) resolve(Buffer.concat(output));
@@ -43,8 +47,7 @@ export function wavToFlac(wavPath: string): Promise<Buffer> {
  * encoder tag and the header is the canonical one.
  */
 export async function flacToWav(flac: Buffer, wavPath: string): Promise<void> {
-  await runFfmpeg(
-    ['-f', 'flac', '-i', 'pipe:0', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-c:a', 'pcm_s16le', '-f', 'wav', wavPath],
-    flac,
-  );
+  const input = ['-f', 'flac', '-i', 'pipe:0'];
+  const bitExact = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact'];
+  await runFfmpeg([...input, ...bitExact, '-c:a', 'pcm_s16le', '-f', 'wav', wavPath], flac);
 }

@@ -13,7 +13,10 @@ export interface OpenHistoryOptions {
  * The history the configuration asks for: PostgreSQL when a database URL is set (PARTITA_DATABASE_URL),
  * else SQLite in the data folder. Throws "PostgreSQL at … is not reachable: …" when the server cannot be reached.
  */
-export async function openHistory({ dataFolder, databaseUrl = process.env.PARTITA_DATABASE_URL }: OpenHistoryOptions): Promise<PieceHistory> {
+export async function openHistory({
+  dataFolder,
+  databaseUrl = process.env.PARTITA_DATABASE_URL,
+}: OpenHistoryOptions): Promise<PieceHistory> {
   if (databaseUrl) return PostgresHistory.open({ databaseUrl, dataFolder });
   return new SqliteHistory(dataFolder);
 }

@@ -1,5 +1,5 @@
 import type { PieceHeader } from '../model/compose/note.js';
-import type { PieceRecord, PieceSource, PieceStatus, StoredRequest } from './pieceStore.js';
+import type { FinishedPiece, NewPiece, PieceRecord, PieceSource, PieceStatus, StoredRequest } from './pieceStore.js';
 
 /**
  * A row of the `pieces` table as either database gives it back, once its JSON columns are parsed and its
@@ -43,4 +43,24 @@ export function rowToRecord(row: PieceRow): PieceRecord {
     ...(mid && wav && ogg && mp3 ? { files: { mid, wav, ogg, mp3 } } : {}),
     ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
   };
+}
+
+/** A new piece's values for `INSERT INTO pieces (id, created_at, source, request, seed, header, seconds, primer_path)`, status 'queued'. */
+export function newPieceValues(piece: NewPiece): (string | number | null)[] {
+  return [
+    piece.id,
+    new Date().toISOString(),
+    piece.source,
+    JSON.stringify(piece.request),
+    piece.header.seed,
+    JSON.stringify(piece.header),
+    piece.header.seconds,
+    piece.primerPath ?? null,
+  ];
+}
+
+/** A finished piece's values for `SET note_count, seconds, notes_path, mid_path, wav_path, ogg_path, mp3_path, finished_at`, status 'done'. */
+export function finishedValues(finished: FinishedPiece): (string | number)[] {
+  const { files } = finished;
+  return [finished.noteCount, finished.seconds, finished.notesPath, files.mid, files.wav, files.ogg, files.mp3, new Date().toISOString()];
 }

@@ -6,7 +6,7 @@ import type { ComposeRequestFields } from '../model/compose/request.js';
 import type { PieceFiles } from './files.js';
 import { piecesFolder } from './files.js';
 import { migrate } from './migrations.js';
-import { type PieceRow, rowToRecord } from './pieceRows.js';
+import { finishedValues, newPieceValues, type PieceRow, rowToRecord } from './pieceRows.js';
 
 export const PIECE_STATUSES = ['queued', 'composing', 'rendering', 'done', 'failed', 'cancelled'] as const;
 export type PieceStatus = (typeof PIECE_STATUSES)[number];
@@ -84,19 +84,10 @@ export class PieceStore {
   insert(piece: NewPiece): PieceRecord {
     this.db
       .prepare(
-        `INSERT INTO pieces (id, created_at, source, request, seed, header, status, seconds, primer_path)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+        `INSERT INTO pieces (id, created_at, source, request, seed, header, seconds, primer_path, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
       )
-      .run(
-        piece.id,
-        new Date().toISOString(),
-        piece.source,
-        JSON.stringify(piece.request),
-        piece.header.seed,
-        JSON.stringify(piece.header),
-        piece.header.seconds,
-        piece.primerPath ?? null,
-      );
+      .run(...newPieceValues(piece));
     return this.require(piece.id);
   }
 
@@ -117,23 +108,12 @@ export class PieceStore {
   }
 
   finish(id: string, finished: FinishedPiece): PieceRecord {
-    const { files } = finished;
     this.db
       .prepare(
         `UPDATE pieces SET status = 'done', note_count = ?, seconds = ?, notes_path = ?,
            mid_path = ?, wav_path = ?, ogg_path = ?, mp3_path = ?, finished_at = ? WHERE id = ?`,
       )
-      .run(
-        finished.noteCount,
-        finished.seconds,
-        finished.notesPath,
-        files.mid,
-        files.wav,
-        files.ogg,
-        files.mp3,
-        new Date().toISOString(),
-        id,
-      );
+      .run(...finishedValues(finished), id);
     return this.require(id);
   }
 

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Pool, type PoolClient } from 'pg';
-import { flacToWav, wavToFlac } from './flac.js';
 import { pieceFilePath, piecesFolder } from './files.js';
+import { flacToWav, wavToFlac } from './flac.js';
 import type { PieceHistory, StoredFileKind } from './history.js';
-import { type PieceRow, rowToRecord } from './pieceRows.js';
+import { finishedValues, newPieceValues, type PieceRow, rowToRecord } from './pieceRows.js';
 import type { FinishedPiece, NewPiece, PieceRecord } from './pieceStore.js';
 import { inTransaction, migratePostgres } from './postgresMigrations.js';
 import { recordedFile } from './sqliteHistory.js';
@@ -100,18 +100,9 @@ export class PostgresHistory implements PieceHistory {
     const primer = piece.primerPath ? await readFile(join(this.dataFolder, piece.primerPath)) : undefined;
     return this.transaction(async (client) => {
       const { rows } = await client.query<PostgresRow>(
-        `INSERT INTO pieces (id, created_at, source, request, seed, header, status, seconds, primer_path)
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8) RETURNING *`,
-        [
-          piece.id,
-          new Date().toISOString(),
-          piece.source,
-          JSON.stringify(piece.request),
-          piece.header.seed,
-          JSON.stringify(piece.header),
-          piece.header.seconds,
-          piece.primerPath ?? null,
-        ],
+        `INSERT INTO pieces (id, created_at, source, request, seed, header, seconds, primer_path, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued') RETURNING *`,
+        newPieceValues(piece),
       );
       if (primer) await storeFile(client, piece.id, 'primer.mid', 'identity', primer);
       return fromPostgres(rows[0] as PostgresRow);
@@ -139,11 +130,10 @@ export class PostgresHistory implements PieceHistory {
   async finish(id: string, finished: FinishedPiece): Promise<PieceRecord> {
     const files = await this.readFinished(id, finished);
     return this.transaction(async (client) => {
-      const { files: paths } = finished;
       const { rows } = await client.query<PostgresRow>(
         `UPDATE pieces SET status = 'done', note_count = $1, seconds = $2, notes_path = $3,
            mid_path = $4, wav_path = $5, ogg_path = $6, mp3_path = $7, finished_at = $8 WHERE id = $9 RETURNING *`,
-        [finished.noteCount, finished.seconds, finished.notesPath, paths.mid, paths.wav, paths.ogg, paths.mp3, new Date().toISOString(), id],
+        [...finishedValues(finished), id],
       );
       const row = requireRow(rows, id);
       for (const file of files) await storeFile(client, id, file.kind, file.encoding, file.bytes);
@@ -218,7 +208,10 @@ export class PostgresHistory implements PieceHistory {
   }
 
   /** The files the worker wrote for a finished piece, as the database keeps them. */
-  private async readFinished(id: string, finished: FinishedPiece): Promise<{ kind: DatabaseFileKind; encoding: FileEncoding; bytes: Buffer }[]> {
+  private async readFinished(
+    id: string,
+    finished: FinishedPiece,
+  ): Promise<{ kind: DatabaseFileKind; encoding: FileEncoding; bytes: Buffer }[]> {
     const local = (relative: string): string => join(this.dataFolder, relative);
     const plain = async (kind: DatabaseFileKind, relative: string) => ({
       kind,

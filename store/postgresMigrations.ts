@@ -60,7 +60,9 @@ export async function inTransaction<T>(client: PoolClient, work: () => Promise<T
 export async function migratePostgres(client: PoolClient): Promise<void> {
   await inTransaction(client, async () => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('partita schema migrations'))`);
-    await client.query('CREATE TABLE IF NOT EXISTS partita_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS partita_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM partita_schema');
     const current = rows[0]?.version ?? 0;
     if (current > POSTGRES_SCHEMA_VERSION) {
