@@ -1,4 +1,4 @@
-/** store/: the history of pieces (SQLite) and where their files live in the data folder. */
+/** store/: the history of pieces (SQLite, or PostgreSQL) and where their files live in the data folder. */
 export {
   PIECE_FILE_KINDS,
   type PieceFileKind,
@@ -12,6 +12,7 @@ export {
 export type { PieceHistory, StoredFileKind } from './history.js';
 export { isPieceId, newPieceId, PIECE_ID_PATTERN } from './ids.js';
 export { SCHEMA_VERSION } from './migrations.js';
+export { type OpenHistoryOptions, openHistory } from './openHistory.js';
 export {
   DATABASE_FILE,
   type FinishedPiece,
@@ -25,4 +26,6 @@ export {
   PieceStore,
   type StoredRequest,
 } from './pieceStore.js';
+export { PostgresHistory, type PostgresHistoryOptions, redactedUrl } from './postgresHistory.js';
+export { POSTGRES_SCHEMA_VERSION } from './postgresMigrations.js';
 export { recordedFile, SqliteHistory } from './sqliteHistory.js';

@@ -6,6 +6,7 @@ import type { ComposeRequestFields } from '../model/compose/request.js';
 import type { PieceFiles } from './files.js';
 import { piecesFolder } from './files.js';
 import { migrate } from './migrations.js';
+import { finishedValues, newPieceValues, type PieceRow, rowToRecord } from './pieceRows.js';
 
 export const PIECE_STATUSES = ['queued', 'composing', 'rendering', 'done', 'failed', 'cancelled'] as const;
 export type PieceStatus = (typeof PIECE_STATUSES)[number];
@@ -55,44 +56,11 @@ export interface FinishedPiece {
   files: PieceFiles;
 }
 
-interface PieceRow {
-  id: string;
-  created_at: string;
-  source: PieceSource;
-  request: string;
-  seed: number;
-  header: string;
-  status: PieceStatus;
-  error: string | null;
-  note_count: number;
-  seconds: number;
-  primer_path: string | null;
-  notes_path: string | null;
-  mid_path: string | null;
-  wav_path: string | null;
-  ogg_path: string | null;
-  mp3_path: string | null;
-  finished_at: string | null;
-}
+/** SQLite keeps the JSON columns as TEXT. */
+type SqliteRow = Omit<PieceRow, 'request' | 'header'> & { request: string; header: string };
 
-function rowToRecord(row: PieceRow): PieceRecord {
-  const { mid_path: mid, wav_path: wav, ogg_path: ogg, mp3_path: mp3 } = row;
-  return {
-    id: row.id,
-    createdAt: row.created_at,
-    source: row.source,
-    request: JSON.parse(row.request) as StoredRequest,
-    seed: row.seed,
-    header: JSON.parse(row.header) as PieceHeader,
-    status: row.status,
-    ...(row.error !== null ? { error: row.error } : {}),
-    noteCount: row.note_count,
-    seconds: row.seconds,
-    ...(row.primer_path !== null ? { primerPath: row.primer_path } : {}),
-    ...(row.notes_path !== null ? { notesPath: row.notes_path } : {}),
-    ...(mid && wav && ogg && mp3 ? { files: { mid, wav, ogg, mp3 } } : {}),
-    ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
-  };
+function fromSqlite(row: SqliteRow): PieceRecord {
+  return rowToRecord({ ...row, request: JSON.parse(row.request) as StoredRequest, header: JSON.parse(row.header) as PieceHeader });
 }
 
 /** The data folder's database file. */
@@ -116,32 +84,23 @@ export class PieceStore {
   insert(piece: NewPiece): PieceRecord {
     this.db
       .prepare(
-        `INSERT INTO pieces (id, created_at, source, request, seed, header, status, seconds, primer_path)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+        `INSERT INTO pieces (id, created_at, source, request, seed, header, seconds, primer_path, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
       )
-      .run(
-        piece.id,
-        new Date().toISOString(),
-        piece.source,
-        JSON.stringify(piece.request),
-        piece.header.seed,
-        JSON.stringify(piece.header),
-        piece.header.seconds,
-        piece.primerPath ?? null,
-      );
+      .run(...newPieceValues(piece));
     return this.require(piece.id);
   }
 
   get(id: string): PieceRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM pieces WHERE id = ?').get(id) as PieceRow | undefined;
-    return row && rowToRecord(row);
+    const row = this.db.prepare('SELECT * FROM pieces WHERE id = ?').get(id) as SqliteRow | undefined;
+    return row && fromSqlite(row);
   }
 
   /** Newest first. */
   list(limit: number, offset: number): { pieces: PieceRecord[]; total: number } {
-    const rows = this.db.prepare('SELECT * FROM pieces ORDER BY rowid DESC LIMIT ? OFFSET ?').all(limit, offset) as PieceRow[];
+    const rows = this.db.prepare('SELECT * FROM pieces ORDER BY rowid DESC LIMIT ? OFFSET ?').all(limit, offset) as SqliteRow[];
     const { total } = this.db.prepare('SELECT count(*) AS total FROM pieces').get() as { total: number };
-    return { pieces: rows.map(rowToRecord), total };
+    return { pieces: rows.map(fromSqlite), total };
   }
 
   setStatus(id: string, status: 'composing' | 'rendering'): void {
@@ -149,23 +108,12 @@ export class PieceStore {
   }
 
   finish(id: string, finished: FinishedPiece): PieceRecord {
-    const { files } = finished;
     this.db
       .prepare(
         `UPDATE pieces SET status = 'done', note_count = ?, seconds = ?, notes_path = ?,
            mid_path = ?, wav_path = ?, ogg_path = ?, mp3_path = ?, finished_at = ? WHERE id = ?`,
       )
-      .run(
-        finished.noteCount,
-        finished.seconds,
-        finished.notesPath,
-        files.mid,
-        files.wav,
-        files.ogg,
-        files.mp3,
-        new Date().toISOString(),
-        id,
-      );
+      .run(...finishedValues(finished), id);
     return this.require(id);
   }
 

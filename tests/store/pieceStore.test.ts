@@ -2,16 +2,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE, isPieceId, newPieceId, PieceStore, pieceFilePath, SCHEMA_VERSION } from '../../store/index.js';
 import { temporaryFolder } from '../helpers/paths.js';
+import { celloPiece } from '../helpers/pieces.js';
 
-const header = {
-  instruments: ['cello' as const],
-  parts: [{ instrument: 'cello' as const, slot: 0, name: 'Cello' }],
-  tempo: 80,
-  timeSignature: [3, 4] as [number, number],
-  seed: 42,
-  seconds: 12,
-};
-const request = { instrument: 'cello', seconds: 12, temperature: 1, topP: 0.95 };
+const { header, request } = celloPiece(12);
 
 describe('the piece store', () => {
   it('makes url-safe ids and refuses anything else as a file name', () => {

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { SERVER_START_MS } from '../helpers/budgets.js';
 import { REPO_ROOT, temporaryFolder } from '../helpers/paths.js';
+import { freePort } from '../helpers/ports.js';
 
 export const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
 
@@ -31,17 +31,6 @@ export function launchBrowser(): Promise<Browser> {
 export interface RunningApp {
   url: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function exited(child: ChildProcess): Promise<void> {
