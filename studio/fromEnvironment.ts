@@ -1,4 +1,4 @@
-import { SqliteHistory } from '../store/index.js';
+import { openHistory, type PieceHistory } from '../store/index.js';
 import type { Studio } from './api.js';
 import { startComposeService } from './redis/composeService.js';
 import { createRemoteStudio } from './redis/remoteStudio.js';
@@ -35,10 +35,11 @@ export async function startStudioFromEnvironment(
         'PARTITA_WORKERS=0 leaves nobody to compose: set PARTITA_REDIS_URL to a queue that `partita worker`s serve',
       );
     }
-    const studio = await createStudio({ ...options, workers });
+    const history = await openHistory({ dataFolder: options.dataFolder, databaseUrl: environment.PARTITA_DATABASE_URL });
+    const studio = await createStudio({ ...options, workers, history });
     return { studio, mode: 'embedded', workers, close: () => studio.close() };
   }
-  const history = new SqliteHistory(options.dataFolder);
+  const history = await openHistory({ dataFolder: options.dataFolder, databaseUrl: environment.PARTITA_DATABASE_URL });
   const service = workers > 0 ? await startComposer({ ...options, redisUrl, workers, history }) : undefined;
   const studio = await createRemoteStudio({ redisUrl, history, dataFolder: options.dataFolder });
   return {
@@ -53,7 +54,7 @@ export async function startStudioFromEnvironment(
   };
 }
 
-function startComposer(options: { modelPath: string; dataFolder: string; redisUrl: string; workers: number; history: SqliteHistory }) {
+function startComposer(options: { modelPath: string; dataFolder: string; redisUrl: string; workers: number; history: PieceHistory }) {
   return startComposeService({ ...options, piecesPerWorker: DEFAULT_PIECES_PER_WORKER, rendersPerWorker: DEFAULT_RENDERS_PER_WORKER });
 }
 
@@ -67,7 +68,7 @@ export async function startWorkerFromEnvironment(
     throw new StudioSettingError('partita worker takes its pieces from a queue: set PARTITA_REDIS_URL (e.g. redis://127.0.0.1:6379)');
   const workers = workersFromEnvironment(environment);
   if (workers === 0) throw new StudioSettingError('partita worker needs PARTITA_WORKERS >= 1');
-  const history = new SqliteHistory(options.dataFolder);
+  const history = await openHistory({ dataFolder: options.dataFolder, databaseUrl: environment.PARTITA_DATABASE_URL });
   const service = await startComposer({ ...options, redisUrl, workers, history });
   return {
     workers,

@@ -1,7 +1,8 @@
 /**
  * partita scaled out on real engines: redis-server (BullMQ's queue, the live feeds on Redis Streams),
- * two `partita worker` processes and two `partita serve` front doors composing nothing themselves
- * (PARTITA_WORKERS=0), each process run from the sources under test. Pieces posted to one front door
+ * PostgreSQL (the history and the files), two `partita worker` processes and two `partita serve` front doors composing nothing themselves
+ * (PARTITA_WORKERS=0), each process run from the sources under test with a data folder of its own, as
+ * on machines of their own. Pieces posted to one front door
  * are heard and downloaded from the other; a worker killed with -9, a front door restarted and Redis
  * going away are each survived with the piece finished or a clear answer, never a hang.
  */
@@ -9,22 +10,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_START_MS, SERVER_TEST_MS } from '../helpers/budgets.js';
 import { type PartitaProcess, startPartita } from '../helpers/partitaProcess.js';
 import { temporaryFolder } from '../helpers/paths.js';
+import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 import { type RedisServer, startRedis } from '../helpers/redis.js';
 import { postJson, readEvents, type SseEvent } from '../web/apiClient.js';
 
 let redis: RedisServer;
+let postgres: PostgresServer | undefined;
 const processes: PartitaProcess[] = [];
 let environment: Record<string, string>;
 
 async function startWorker(): Promise<PartitaProcess> {
-  const worker = startPartita(['worker'], { ...environment, PARTITA_WORKERS: '1' });
+  const worker = startPartita(['worker'], { ...environment, PARTITA_WORKERS: '1', PARTITA_APP_DATA: temporaryFolder('worker') });
   processes.push(worker);
   await worker.waitFor(/composing with 1 thread/, SERVER_START_MS);
   return worker;
 }
 
 async function startFrontDoor(): Promise<{ process: PartitaProcess; url: string }> {
-  const door = startPartita(['serve', '--port', '0'], { ...environment, PARTITA_WORKERS: '0' });
+  const door = startPartita(['serve', '--port', '0'], { ...environment, PARTITA_WORKERS: '0', PARTITA_APP_DATA: temporaryFolder('door') });
   processes.push(door);
   const [, url] = await door.waitFor(/the web player is at (http:\/\/\S+)\//, SERVER_START_MS);
   return { process: door, url: url as string };
@@ -55,8 +58,8 @@ let doorB: { process: PartitaProcess; url: string };
 
 beforeAll(async () => {
   redis = await startRedis();
-  // One history and one folder of files on this machine (SQLite in WAL mode serves several processes).
-  environment = { PARTITA_REDIS_URL: redis.url, PARTITA_APP_DATA: temporaryFolder('scale') };
+  postgres = await startPostgres();
+  environment = { PARTITA_REDIS_URL: redis.url, PARTITA_DATABASE_URL: await postgres.createDatabase() };
   workers = await Promise.all([startWorker(), startWorker()]);
   [doorA, doorB] = await Promise.all([startFrontDoor(), startFrontDoor()]);
 }, SERVER_START_MS * 2);
@@ -64,6 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(processes.map((running) => running.kill()));
   await redis?.stop();
+  postgres?.stop();
 });
 
 describe('two workers and two front doors on Redis', () => {
