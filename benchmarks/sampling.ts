@@ -4,8 +4,9 @@
  * duration: like the notes, or T/P of its own), pieces are written like every validation piece
  * (same composer, parts, tempo, metre; first 64 beats) and compared with the real ones: the
  * leave-one-out 1-NN accuracy (0.5 = indistinguishable) and the mean |z| distance of each
- * measure's mean from the real mean. The test split is scored too for the chosen setting only,
- * so the choice never sees it.
+ * measure's mean from the real mean, over every measure in MEASURE_NAMES (repeated notes and
+ * their longest run included since 2026-12-03). The test split is scored too for the chosen
+ * setting only, so the choice never sees it.
  *
  *     node dist/benchmarks/sampling.js [--checkpoint DIR] [--data ../shared/data/musicnet] [--copies 2]
  *         [--temperatures 0.6,0.7,...] [--top-ps 0.9,0.95,1] [--rhythms same,1/1,1/0.95]
@@ -107,7 +108,8 @@ for (const temperature of TEMPERATURES) {
       grid.push(result);
       process.stderr.write(
         `notes T ${temperature} top-p ${topP}, rhythm T ${result.rhythm.temperature} top-p ${result.rhythm.topP}: ` +
-          `1-NN ${result.one_nn_accuracy.toFixed(3)}, mean |z| ${result.mean_abs_z.toFixed(3)}, polyphony ${result.means.polyphony?.toFixed(2)}\n`,
+          `1-NN ${result.one_nn_accuracy.toFixed(3)}, mean |z| ${result.mean_abs_z.toFixed(3)}, polyphony ${result.means.polyphony?.toFixed(2)}, ` +
+          `repeats ${result.means.repeats?.toFixed(3)} (real ${result.real_means.repeats?.toFixed(3)})\n`,
       );
     }
   }

@@ -5,8 +5,8 @@
  * it writes sounds like music. These measures look at the written notes themselves: tonality
  * (MusPy's pitch-class entropy and scale consistency, plus the same over short windows, since a
  * piece that modulates or a model that wanders can keep a tidy overall pitch-class set), rhythm
- * (MusPy's groove consistency, share of onsets on eighth positions), melody (steps, leaps and
- * motif repetition of each part's top line) and texture (polyphony).
+ * (MusPy's groove consistency, share of onsets on eighth positions), melody (steps, repeated
+ * notes, leaps and motif repetition of each part's top line) and texture (polyphony).
  *
  * The classifier two-sample test of Lopez-Paz & Oquab (2017), "Revisiting classifier two-sample
  * tests", turns a set of such measures into one number: a leave-one-out 1-nearest-neighbour
@@ -37,12 +37,19 @@ export const MEASURE_NAMES = [
   'grooveConsistency',
   'onBeat',
   'steps',
+  'repeats',
+  'longestRun',
   'leaps',
   'repetition',
   'polyphony',
 ] as const;
 export type MeasureName = (typeof MEASURE_NAMES)[number];
 export type Measures = Record<MeasureName, number>;
+export interface MeasureSummary {
+  mean: number;
+  std: number;
+  median: number;
+}
 
 /** Long enough to hear a style, short enough that long and short pieces weigh alike. */
 export const DEFAULT_CUT_BEATS = 64;
@@ -181,18 +188,30 @@ function topLines(notes: readonly MeasuredNote[]): TopLineNote[][] {
   return [...parts.values()].map((byOnset) => [...byOnset.values()].sort((a, b) => a.onset - b.onset));
 }
 
-function melodicMeasures(lines: readonly TopLineNote[][]): { steps: number; leaps: number; repetition: number } {
+/**
+ * Over the moves of every part's top line: steps (<= 2 semitones, a repeated pitch included, as
+ * DESIGN.md defines them), repeats (the same pitch again, the part of steps that goes nowhere),
+ * leaps (> 12); longestRun is the most repeats in a row in any one line (a note struck 4 times
+ * in a row is a run of 3).
+ */
+function melodicMeasures(lines: readonly TopLineNote[][]): Pick<Measures, 'steps' | 'repeats' | 'longestRun' | 'leaps' | 'repetition'> {
   let moves = 0;
   let steps = 0;
+  let repeats = 0;
+  let longestRun = 0;
   let leaps = 0;
   let patterns = 0;
   let repeated = 0;
   for (const line of lines) {
+    let run = 0;
     for (let i = 1; i < line.length; i++) {
       const interval = Math.abs((line[i] as TopLineNote).pitch - (line[i - 1] as TopLineNote).pitch);
       moves++;
       if (interval <= 2) steps++;
       if (interval > 12) leaps++;
+      run = interval === 0 ? run + 1 : 0;
+      if (run > 0) repeats++;
+      longestRun = Math.max(longestRun, run);
     }
     // Each note lasts until the next onset of its line, so rests and overlaps do not change the
     // rhythm a listener follows; the last note has no next onset and keeps its written length.
@@ -216,6 +235,8 @@ function melodicMeasures(lines: readonly TopLineNote[][]): { steps: number; leap
   }
   return {
     steps: moves > 0 ? steps / moves : 0,
+    repeats: moves > 0 ? repeats / moves : 0,
+    longestRun,
     leaps: moves > 0 ? leaps / moves : 0,
     repetition: patterns > 0 ? repeated / patterns : 0,
   };
@@ -239,14 +260,26 @@ export function measurePiece(piece: MeasuredPiece): Measures {
   };
 }
 
-/** Mean and population standard deviation of each measure; NaN for an empty set. */
-export function summarizeMeasures(all: readonly Measures[]): Record<MeasureName, { mean: number; std: number }> {
-  const summary = {} as Record<MeasureName, { mean: number; std: number }>;
+/**
+ * Mean, population standard deviation and median (the middle value, or the mean of the two middle
+ * ones) of each measure; NaN for an empty set. The median is for heavy-tailed measures such as
+ * longestRun, where one piece of repeated-note accompaniment can carry the mean.
+ */
+export function summarizeMeasures(all: readonly Measures[]): Record<MeasureName, MeasureSummary> {
+  const summary = {} as Record<MeasureName, MeasureSummary>;
   for (const name of MEASURE_NAMES) {
     const values = all.map((measures) => measures[name]);
     const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
     const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
-    summary[name] = { mean, std: Math.sqrt(variance) };
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    const median =
+      sorted.length === 0
+        ? Number.NaN
+        : sorted.length % 2 === 1
+          ? (sorted[middle] as number)
+          : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+    summary[name] = { mean, std: Math.sqrt(variance), median };
   }
   return summary;
 }

@@ -71,6 +71,43 @@ describe('measurePiece on hand-made pieces', () => {
     // Moves: 24, 24, 0, 12.
     expect(measures.leaps).toBe(2 / 4);
     expect(measures.steps).toBe(1 / 4);
+    expect(measures.repeats).toBe(1 / 4);
+    expect(measures.longestRun).toBe(1);
+  });
+
+  it('repeats is the share of moves to the same pitch, longestRun the most of them in a row', () => {
+    // Moves: 0, 0, 0, 2, 0, 1, 0, 0: six repeats of eight moves, in runs of 3, 1 and 2.
+    const measures = measurePiece(line([60, 60, 60, 60, 62, 62, 63, 63, 63]));
+    expect(measures.repeats).toBe(6 / 8);
+    expect(measures.longestRun).toBe(3);
+    // A repeat is still a step, as DESIGN.md defines steps.
+    expect(measures.steps).toBe(1);
+    const scale = measurePiece(line(C_MAJOR_UP));
+    expect(scale.repeats).toBe(0);
+    expect(scale.longestRun).toBe(0);
+    expect(measurePiece(line([60])).longestRun).toBe(0);
+  });
+
+  it('repeats follow the top line of each part, and a run never carries from one part to the next', () => {
+    const piece: MeasuredPiece = {
+      // Part a's top line is 67, 67, 67 over a moving inner voice; part b plays 48 twice.
+      notes: [
+        note('a', 67, 0),
+        note('a', 60, 0),
+        note('a', 67, 1),
+        note('a', 62, 1),
+        note('a', 67, 2),
+        note('a', 64, 2),
+        note('b', 48, 0),
+        note('b', 48, 1),
+      ],
+      beatsPerBar: 4,
+    };
+    const measures = measurePiece(piece);
+    expect(measures.repeats).toBe(3 / 3);
+    expect(measures.longestRun).toBe(2);
+    // The inner voice alone would have repeated nothing; a's 67 then b's 48 is no move at all.
+    expect(measurePiece({ notes: piece.notes.filter((played) => played.pitch < 67), beatsPerBar: 4 }).repeats).toBe(1 / 3);
   });
 
   it('a repeated motif repeats, the same pitches in a new rhythm do not', () => {
@@ -155,12 +192,17 @@ function measuresWith(values: Partial<Measures>): Measures {
 }
 
 describe('summarizeMeasures and oneNearestNeighbourAccuracy', () => {
-  it('summarizes with mean and population standard deviation', () => {
+  it('summarizes with mean, population standard deviation and median', () => {
     const summary = summarizeMeasures([measuresWith({ steps: 0.2, polyphony: 1 }), measuresWith({ steps: 0.6, polyphony: 3 })]);
     expect(summary.steps.mean).toBeCloseTo(0.4, 12);
     expect(summary.steps.std).toBeCloseTo(0.2, 12);
-    expect(summary.polyphony).toEqual({ mean: 2, std: 1 });
-    expect(summary.leaps).toEqual({ mean: 0, std: 0 });
+    expect(summary.polyphony).toEqual({ mean: 2, std: 1, median: 2 });
+    expect(summary.leaps).toEqual({ mean: 0, std: 0, median: 0 });
+    // One long run carries the mean, not the median.
+    const runs = summarizeMeasures([1, 40, 2].map((longestRun) => measuresWith({ longestRun })));
+    expect(runs.longestRun.median).toBe(2);
+    expect(runs.longestRun.mean).toBeCloseTo(43 / 3, 12);
+    expect(summarizeMeasures([]).repeats.median).toBeNaN();
   });
 
   it('separates two clusters and z-scores so one large measure cannot drown the rest', () => {
@@ -205,6 +247,20 @@ describe('shufflePitchesWithinParts', () => {
     expect(piece.notes[0]?.pitch).toBe(70);
   });
 });
+
+/** Every note struck twice: two notes of half its length, the second where the first ends. */
+function struckTwice(piece: MeasuredPiece): MeasuredPiece {
+  return {
+    notes: piece.notes.flatMap((played) => {
+      const half = played.durationBeats / 2;
+      return [
+        { ...played, durationBeats: half },
+        { ...played, onsetBeats: played.onsetBeats + half, durationBeats: half },
+      ];
+    }),
+    beatsPerBar: piece.beatsPerBar,
+  };
+}
 
 /** The MusicNet id of each file, for looking up its ensemble in the metadata. */
 function ensembleIds(ensemble: string): string[] {
@@ -276,6 +332,28 @@ describe('musicality of real MusicNet pieces against their pitch-shuffled copies
     for (const name of ['grooveConsistency', 'onBeat', 'polyphony', 'pitchClassEntropy', 'scaleConsistency'] as const) {
       expect(shuffledSummary[name].mean).toBeCloseTo(realSummary[name].mean, 12);
     }
+  });
+
+  it('real top lines repeat a pitch now and then, far less often than the same pieces struck twice', () => {
+    const stuttered = pieces.map((piece) => measurePiece(struckTwice(piece)));
+    for (const measures of real) {
+      expect(measures.repeats).toBeGreaterThan(0.03);
+      expect(measures.repeats).toBeLessThan(0.4);
+    }
+    const realSummary = summarizeMeasures(real);
+    const stutteredSummary = summarizeMeasures(stuttered);
+    expect(realSummary.repeats.mean).toBeGreaterThan(0.1);
+    expect(realSummary.repeats.mean).toBeLessThan(0.3);
+    // Each note struck twice: at least every other move repeats, in every piece.
+    expect(Math.min(...stuttered.map((measures) => measures.repeats))).toBeGreaterThan(0.5);
+    expect(Math.min(...stuttered.map((measures) => measures.repeats))).toBeGreaterThan(
+      Math.max(...real.map((measures) => measures.repeats)) + 0.15,
+    );
+    expect(stutteredSummary.longestRun.median).toBeGreaterThan(realSummary.longestRun.median * 1.5);
+    // What repeats is for: steps counts the repeats as steps and calls the stutter smoother.
+    expect(stutteredSummary.steps.mean).toBeGreaterThan(realSummary.steps.mean);
+    // Real lines repeat more than chance (the shuffle); the target is theirs, not zero.
+    expect(realSummary.repeats.mean).toBeGreaterThan(summarizeMeasures(shuffled).repeats.mean + 0.05);
   });
 
   it('a 1-NN classifier tells real pieces from shuffled other pieces, but not real from real', () => {
