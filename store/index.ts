@@ -26,6 +26,6 @@ export {
   PieceStore,
   type StoredRequest,
 } from './pieceStore.js';
-export { PostgresHistory, type PostgresHistoryOptions, redactedUrl } from './postgresHistory.js';
+export { isHistoryUnreachable, PostgresHistory, type PostgresHistoryOptions, redactedUrl } from './postgresHistory.js';
 export { POSTGRES_SCHEMA_VERSION } from './postgresMigrations.js';
 export { recordedFile, SqliteHistory } from './sqliteHistory.js';

@@ -257,3 +257,27 @@ async function storeFile(client: PoolClient, id: string, kind: DatabaseFileKind,
     [id, kind, encoding, bytes],
   );
 }
+
+/** Connection-level codes: PostgreSQL going away (admin shutdown, cannot connect now), or its socket refusing. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** Whether an error means the database is away (worth a 503 and a retry), not that a query was wrong. */
+export function isHistoryUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code && UNREACHABLE_CODES.has(code)) return true;
+  if (error instanceof AggregateError) return error.errors.some(isHistoryUnreachable);
+  return /Connection terminated|connection timeout/i.test(error.message);
+}

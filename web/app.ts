@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { MAX_PRIMER_BYTES } from '../model/compose/request.js';
+import { isHistoryUnreachable } from '../store/index.js';
 import { type Studio, StudioUnavailableError } from '../studio/index.js';
 import { jsonError } from './errors.js';
 import { pieceOrFileHandler } from './handlers/files.js';
@@ -60,6 +61,8 @@ export function createWebApp({ studio, publicFolder = defaultPublicFolder() }: W
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) return jsonError(c, error.status, error.message || 'bad request');
     if (error instanceof StudioUnavailableError) return jsonError(c, 503, error.message, { 'Retry-After': '5' });
+    if (isHistoryUnreachable(error))
+      return jsonError(c, 503, 'the history (PostgreSQL) is not reachable; try again shortly', { 'Retry-After': '5' });
     process.stderr.write(
       `partita web: ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`,
     );

@@ -52,9 +52,19 @@ export async function startComposeService(options: ComposeServiceOptions): Promi
   async function settle(id: string, update: () => Promise<PieceRecord>, final: (record: PieceRecord) => StudioEvent): Promise<void> {
     const piece = writing.get(id);
     writing.delete(id);
+    let event: StudioEvent;
     try {
-      const event = final(await update());
-      if (event.type === 'done' || event.type === 'failed') await (piece ? piece.writer.end(event) : endFeed(redis, id, event));
+      event = final(await update());
+    } catch (error) {
+      // The history could not record it: the listeners still hear that it ended, and why.
+      event = {
+        type: 'failed',
+        message: `the history could not be updated: ${error instanceof Error ? error.message : error}`,
+        cancelled: false,
+      };
+    }
+    try {
+      if (event.type === 'done' || event.type === 'failed') await endFeed(redis, id, event);
     } finally {
       piece?.settled();
     }

@@ -1,15 +1,5 @@
 import { Redis } from 'ioredis';
-
-/** The URL without its password, for messages. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://(unreadable URL)';
-  }
-}
+import { redactedUrl } from '../../store/index.js';
 
 /**
  * A connection to PARTITA_REDIS_URL. `maxRetriesPerRequest: null`: commands wait across a reconnect

@@ -79,10 +79,6 @@ export class FeedWriter {
       .exec()
       .catch(logFailedWrite(this.id));
   }
-
-  end(final: Extract<StudioEvent, { type: 'done' | 'failed' }>): Promise<void> {
-    return endFeed(this.redis, this.id, final);
-  }
 }
 
 export type FeedItem = { type: 'event'; event: StudioEvent } | { type: 'opus'; packets: Uint8Array[] };

@@ -1,13 +1,21 @@
 import { hostname } from 'node:os';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isFinalStatus, newPieceId, type PieceHistory, type PieceRecord, type PieceSource, type ScoreFileKind } from '../../store/index.js';
+import {
+  isFinalStatus,
+  newPieceId,
+  type PieceHistory,
+  type PieceRecord,
+  type PieceSource,
+  redactedUrl,
+  type ScoreFileKind,
+} from '../../store/index.js';
 import { type Studio, type StudioHealth, StudioUnavailableError, type SubmitInput, type SubmitResult } from '../api.js';
 import type { StudioEvent } from '../events.js';
 import { PieceSession } from '../pieceSession.js';
 import { ScoreShelf } from '../scores.js';
 import { pieceScore, planSubmission, queueFullError, RETRY_AFTER_SECONDS, recordSubmission, replayFromHistory } from '../submissions.js';
-import { connectRedis, redactedUrl, untilReady } from './connection.js';
+import { connectRedis, untilReady } from './connection.js';
 import { CANCEL_CHANNEL, PIECE_KEYS_TTL_SECONDS, pieceKeys, QUEUE_NAME } from './keys.js';
 import { endFeed, readFeed } from './liveFeed.js';
 import { type PieceJob, pieceJobOptions } from './queue.js';
