@@ -6,6 +6,7 @@ import { MAX_PRIMER_BYTES, parseComposeRequest } from '../model/compose/request.
 import { findInstrumentation } from '../model/ensembles.js';
 import {
   isFinalStatus,
+  lockDataFolder,
   newPieceId,
   type PieceHistory,
   type PieceRecord,
@@ -100,8 +101,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const queueLimit = options.queueLimit ?? DEFAULT_QUEUE_LIMIT;
   const graceMs = options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS;
   const { dataFolder } = options;
-  const store = options.history ?? new SqliteHistory(dataFolder);
-  const interrupted = await store.failInterrupted(INTERRUPTED_MESSAGE);
+  // The sole owner of the folder: only then may it fail the unfinished pieces it finds (no other
+  // process is writing them). A second studio on the same folder stops here, before opening anything.
+  const lock = lockDataFolder(dataFolder);
+  let store: PieceHistory;
+  try {
+    store = options.history ?? new SqliteHistory(dataFolder);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const interrupted = await store.failInterrupted(INTERRUPTED_MESSAGE).catch(async (error: unknown) => {
+    await store.close();
+    lock.release();
+    throw error;
+  });
   if (interrupted > 0) process.stderr.write(`partita: ${interrupted} piece(s) left unfinished by the last run marked failed\n`);
 
   const sessions = new Map<string, PieceSession>();
@@ -189,6 +203,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   } catch (error) {
     await pool.close(1000);
     await store.close();
+    lock.release();
     throw error;
   }
 
@@ -315,6 +330,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     await Promise.all(settling);
     await scores.close();
     await store.close();
+    lock.release();
   }
 
   return {
