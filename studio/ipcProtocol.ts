@@ -67,12 +67,19 @@ export interface IpcChannel {
   listen(onMessage: (message: unknown) => void, onClose: () => void): () => void;
 }
 
-/** The channel to a forked child process, from the parent (a discord.js Shard's process). */
-export function childProcessChannel(child: ChildProcess): IpcChannel {
+/**
+ * A channel over an emitter of 'message' (a ChildProcess, or `process` in a child): `closeEvents` end
+ * it; so does a channel already down when listening starts. `onClose` is called once.
+ */
+function emitterChannel(
+  emitter: NodeJS.EventEmitter,
+  closeEvents: readonly string[],
+  connected: () => boolean,
+  send: (message: ToServer | ToClient) => void,
+): IpcChannel {
   return {
     send(message) {
-      // The callback takes a send that failed because the child just died: its exit reports it.
-      if (child.connected) child.send(message, () => {});
+      if (connected()) send(message);
     },
     listen(onMessage, onClose) {
       let closed = false;
@@ -81,41 +88,36 @@ export function childProcessChannel(child: ChildProcess): IpcChannel {
         closed = true;
         onClose();
       };
-      child.on('message', onMessage);
-      child.once('disconnect', close);
-      child.once('exit', close);
-      if (!child.connected) queueMicrotask(close);
+      emitter.on('message', onMessage);
+      for (const event of closeEvents) emitter.once(event, close);
+      if (!connected()) queueMicrotask(close);
+      // In a child, listening on 'message' and 'disconnect' keeps the channel (and the process) alive: stopping lets it go.
       return () => {
-        child.off('message', onMessage);
-        child.off('disconnect', close);
-        child.off('exit', close);
+        emitter.off('message', onMessage);
+        for (const event of closeEvents) emitter.off(event, close);
       };
     },
   };
 }
 
+/** The channel to a forked child process, from the parent (a discord.js Shard's process). */
+export function childProcessChannel(child: ChildProcess): IpcChannel {
+  // The callback takes a send that failed because the child just died: its exit reports it.
+  return emitterChannel(
+    child,
+    ['disconnect', 'exit'],
+    () => child.connected,
+    (message) => child.send(message, () => {}),
+  );
+}
+
 /** The channel to this process's parent, from a child forked with IPC (a shard process). */
 export function parentProcessChannel(): IpcChannel {
   if (!process.send) throw new Error('this process has no IPC channel to a parent (it was not forked by one)');
-  return {
-    send(message) {
-      if (process.connected) process.send?.(message, undefined, undefined, () => {});
-    },
-    listen(onMessage, onClose) {
-      let closed = false;
-      const close = (): void => {
-        if (closed) return;
-        closed = true;
-        onClose();
-      };
-      process.on('message', onMessage);
-      process.once('disconnect', close);
-      if (!process.connected) queueMicrotask(close);
-      // Listening on 'message' and 'disconnect' keeps the channel (and the process) alive: stopping lets it go.
-      return () => {
-        process.off('message', onMessage);
-        process.off('disconnect', close);
-      };
-    },
-  };
+  return emitterChannel(
+    process,
+    ['disconnect'],
+    () => process.connected,
+    (message) => process.send?.(message, undefined, undefined, () => {}),
+  );
 }

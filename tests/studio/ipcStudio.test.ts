@@ -77,14 +77,19 @@ async function waitFor(condition: () => boolean, what: string, ms: number): Prom
   }
 }
 
+/** A client served in-process, and the id of a piece it submitted. */
+async function servedClient(fields: object): Promise<{ server: StudioServer; client: Studio; id: string }> {
+  const pair = channelPair();
+  const server = serveStudio(owner, pair.a);
+  const client = studioClient(pair.b);
+  const submitted = await client.submit({ fields }, 'web');
+  if (!submitted.ok) throw new Error(submitted.error.message);
+  return { server, client, id: submitted.piece.id };
+}
+
 describe('a studio served over IPC', () => {
   it('answers every call and stream of a client in-process, through JSON, as the owner would', async () => {
-    const pair = channelPair();
-    const server = serveStudio(owner, pair.a);
-    const client = studioClient(pair.b);
-    const submitted = await client.submit({ fields: { instrument: 'violin', seconds: 5 } }, 'web');
-    if (!submitted.ok) throw new Error(submitted.error.message);
-    const { id } = submitted.piece;
+    const { server, client, id } = await servedClient({ instrument: 'violin', seconds: 5 });
     const events = await client.subscribe(id);
     const types: string[] = [];
     let last: unknown;
@@ -123,12 +128,7 @@ describe('a studio served over IPC', () => {
   }, 120_000);
 
   it("a client leaving its loops leaves the owner's feeds: the abandonment rule cancels the piece", async () => {
-    const pair = channelPair();
-    const server = serveStudio(owner, pair.a);
-    const client = studioClient(pair.b);
-    const submitted = await client.submit({ fields: { instrument: 'piano', seconds: 300 } }, 'web');
-    if (!submitted.ok) throw new Error(submitted.error.message);
-    const { id } = submitted.piece;
+    const { server, client, id } = await servedClient({ instrument: 'piano', seconds: 300 });
     const events = await client.subscribe(id);
     const opus = await client.subscribeOpus(id);
     expect(opus).toBeDefined();
