@@ -84,7 +84,9 @@ describe('the sharded bot', () => {
         'the piece in the parent studio',
         SERVER_START_MS,
       );
+      // The owner holds the piece's live feed (what the web page's event stream reads), whichever shard asked for it.
       const events = await owner.subscribe(piece.id);
+      expect(events).toBeDefined();
       for await (const event of events ?? []) if (event.type === 'notes' || event.type === 'done' || event.type === 'failed') break;
       const respawned = new Promise<void>((resolve) => other.once('ready', () => resolve()));
       const killedAt = performance.now();
