@@ -5,7 +5,8 @@ import { startShards } from './shards.js';
 
 /**
  * Starts the Discord bot when DISCORD_TOKEN is set, in this process with the app's studio, or as
- * shard processes when PARTITA_BOT_SHARDS is set; otherwise says plainly that it is off.
+ * shard processes when PARTITA_BOT_SHARDS is set (front doors to the same studio, served to them
+ * over IPC); otherwise says plainly that it is off.
  */
 export async function startBotIfConfigured(studio: Studio, log: (line: string) => void): Promise<{ close(): Promise<void> } | undefined> {
   const config = botConfigFromEnvironment();
@@ -14,7 +15,7 @@ export async function startBotIfConfigured(studio: Studio, log: (line: string) =
     return undefined;
   }
   if (config.shards !== undefined) {
-    const manager = await startShards(config, config.shards, log);
+    const manager = await startShards(config, config.shards, studio, log);
     return {
       async close() {
         for (const shard of manager.shards.values()) shard.kill();

@@ -9,6 +9,7 @@ export {
   SCORE_FILE_KINDS,
   type ScoreFileKind,
 } from './files.js';
+export { FolderInUseError, type FolderLock, LOCK_FILE, lockDataFolder } from './folderLock.js';
 export type { PieceHistory, StoredFileKind } from './history.js';
 export { isPieceId, newPieceId, PIECE_ID_PATTERN } from './ids.js';
 export { SCHEMA_VERSION } from './migrations.js';

@@ -10,4 +10,7 @@ export {
   type SubmitResult,
 } from './api.js';
 export { isFinalEvent, type StudioEvent } from './events.js';
+export { studioClient } from './ipcClient.js';
+export { childProcessChannel, type IpcChannel, parentProcessChannel } from './ipcProtocol.js';
+export { type StudioServer, serveStudio } from './ipcServer.js';
 export { createStudio, type StudioOptions } from './studio.js';

@@ -1,5 +1,13 @@
 import type { PiecePlan } from '../model/compose/compose.js';
-import { newPieceId, type PieceHistory, type PieceRecord, type PieceSource, type ScoreFileKind, SqliteHistory } from '../store/index.js';
+import {
+  lockDataFolder,
+  newPieceId,
+  type PieceHistory,
+  type PieceRecord,
+  type PieceSource,
+  type ScoreFileKind,
+  SqliteHistory,
+} from '../store/index.js';
 import type { Studio, SubmitInput, SubmitResult } from './api.js';
 import type { StudioEvent } from './events.js';
 import { PieceSession } from './pieceSession.js';
@@ -58,8 +66,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   const queueLimit = options.queueLimit ?? DEFAULT_QUEUE_LIMIT;
   const graceMs = options.abandonGraceMs ?? DEFAULT_ABANDON_GRACE_MS;
   const { dataFolder } = options;
-  const store = options.history ?? new SqliteHistory(dataFolder);
-  const interrupted = await store.failInterrupted(INTERRUPTED_MESSAGE);
+  // The sole owner of the folder: only then may it fail the unfinished pieces it finds (no other
+  // process is writing them). A second studio on the same folder stops here, before opening anything.
+  const lock = lockDataFolder(dataFolder);
+  let store: PieceHistory;
+  try {
+    store = options.history ?? new SqliteHistory(dataFolder);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const interrupted = await store.failInterrupted(INTERRUPTED_MESSAGE).catch(async (error: unknown) => {
+    await store.close();
+    lock.release();
+    throw error;
+  });
   if (interrupted > 0) process.stderr.write(`partita: ${interrupted} piece(s) left unfinished by the last run marked failed\n`);
 
   const sessions = new Map<string, PieceSession>();
@@ -144,6 +165,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
   } catch (error) {
     await pool.close(1000);
     await store.close();
+    lock.release();
     throw error;
   }
 
@@ -210,6 +232,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     await Promise.all(settling);
     await scores.close();
     await store.close();
+    lock.release();
   }
 
   return {
