@@ -11,14 +11,14 @@ import { shardStudio } from './shardStudio.js';
 const log = (line: string) => process.stderr.write(`[shard ${process.env.SHARDS ?? '?'}] ${line}\n`);
 const config = botConfigFromEnvironment();
 if (!config) throw new Error('a bot shard needs DISCORD_TOKEN');
-const studio = await shardStudio();
+const { studio, close: closeStudio } = await shardStudio();
 const bot = await startBot(config, studio, log);
 let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   await bot.close();
-  await studio.close();
+  await closeStudio();
   process.exit(0);
 };
 process.once('SIGTERM', shutdown);

@@ -7,6 +7,11 @@
  * going away are each survived with the piece finished or a clear answer, never a hang.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerCommands } from '../../bot/commandRegistry.js';
+import { startShards } from '../../bot/shards.js';
+import { SHIPPED_MUSICNET_MODEL } from '../../cli/shippedModels.js';
+import { startStudioFromEnvironment } from '../../studio/fromEnvironment.js';
+import { startFakeDiscord } from '../discord/index.js';
 import { SERVER_START_MS, SERVER_TEST_MS } from '../helpers/budgets.js';
 import { type PartitaProcess, startPartita } from '../helpers/partitaProcess.js';
 import { temporaryFolder } from '../helpers/paths.js';
@@ -153,6 +158,53 @@ describe('two workers and two front doors on Redis', () => {
       expect(accepted?.status, JSON.stringify(accepted?.json)).toBe(202);
       const events = await readEvents(`${doorA.url}/api/pieces/${accepted?.json.id}/events`);
       expect(events.at(-1)?.event, JSON.stringify(events.at(-1)?.data)).toBe('done');
+    },
+    SERVER_TEST_MS,
+  );
+
+  it(
+    "the bot's shards are front doors of the same queue: /compose through a shard is written by a worker and listed by every front door",
+    async () => {
+      const fake = await startFakeDiscord();
+      const environmentBefore = { ...process.env };
+      const { world } = fake;
+      // The shard processes read their settings from the environment, as in production.
+      Object.assign(process.env, environment, {
+        PARTITA_APP_DATA: temporaryFolder('shards'),
+        DISCORD_APP_ID: world.application.id,
+        DISCORD_API: fake.apiBase,
+        DISCORD_GUILD_ID: world.guildId,
+      });
+      const config = {
+        token: fake.token,
+        applicationId: world.application.id,
+        publicUrl: 'http://x',
+        userLimit: 3,
+        userWindowSeconds: 60,
+        idleSeconds: 5,
+      };
+      const parent = await startStudioFromEnvironment(
+        { modelPath: SHIPPED_MUSICNET_MODEL, dataFolder: temporaryFolder('shards-parent') },
+        { ...process.env, PARTITA_WORKERS: '0' },
+      );
+      try {
+        await registerCommands({ ...config, guildId: world.guildId, apiBase: fake.apiBase });
+        const manager = await startShards(config, 2, parent.studio, () => {});
+        try {
+          const sent = fake.invokeCommand('compose', { instrument: 'violin', seconds: 6 });
+          const reply = await fake.waitForOriginal(sent, (message) => message.message.attachments.length > 0, SERVER_START_MS);
+          expect([...reply.files.values()].some((file) => file.filename.endsWith('.mid'))).toBe(true);
+          const listed = (await (await fetch(`${doorB.url}/api/pieces`)).json()) as { pieces: { source: string; status: string }[] };
+          expect(listed.pieces.find((piece) => piece.source === 'discord')?.status).toBe('done');
+          expect(listed.pieces.filter((piece) => piece.status === 'failed')).toEqual([]);
+        } finally {
+          for (const shard of manager.shards.values()) shard.kill();
+        }
+      } finally {
+        await parent.close();
+        process.env = environmentBefore;
+        await fake.close();
+      }
     },
     SERVER_TEST_MS,
   );
