@@ -5,11 +5,15 @@ import { ShardingManager } from 'discord.js';
 import { childProcessChannel, type Studio, type StudioServer, serveStudio } from '../studio/index.js';
 import type { BotConfig } from './config.js';
 
-/** The compiled shard entry point (shards are plain Node processes: they run the built dist/). */
-function shardScript(): string {
+/**
+ * The shard entry point, in the same code as its caller: compiled dist/ runs the compiled shard; the
+ * TypeScript sources (vitest, tsx) run the shard's source through tsx, so a test never exercises a
+ * stale dist/ (as model/workerScript.ts does for worker threads).
+ */
+function shardScript(): { file: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'shardProcess.js');
-  return join(dirname(here), '..', 'dist', 'bot', 'shardProcess.js');
+  if (here.endsWith('.js')) return { file: join(dirname(here), 'shardProcess.js'), execArgv: [] };
+  return { file: join(dirname(here), 'shardProcess.ts'), execArgv: ['--import', 'tsx'] };
 }
 
 const SHARD_READY_TIMEOUT_MS = 180_000;
@@ -26,7 +30,8 @@ export async function startShards(
   studio: Studio,
   log: (line: string) => void,
 ): Promise<ShardingManager> {
-  const manager = new ShardingManager(shardScript(), { token: config.token, totalShards: shards, respawn: true });
+  const script = shardScript();
+  const manager = new ShardingManager(script.file, { token: config.token, totalShards: shards, respawn: true, execArgv: script.execArgv });
   manager.on('shardCreate', (shard) => {
     log(`Discord bot: shard ${shard.id} started`);
     let server: StudioServer | undefined;
