@@ -1,12 +1,11 @@
 import type { Studio } from '../studio/index.js';
-import { type RunningBot, startBot } from './bot.js';
 import { botConfigFromEnvironment } from './config.js';
-import { startShards } from './shards.js';
 
 /**
  * Starts the Discord bot when DISCORD_TOKEN is set, in this process with the app's studio, or as
  * shard processes when PARTITA_BOT_SHARDS is set (front doors to the same studio, served to them
- * over IPC); otherwise says plainly that it is off.
+ * over IPC); otherwise says plainly that it is off. discord.js is loaded only then: a web front door
+ * without the bot does not carry it (~25 MB resident).
  */
 export async function startBotIfConfigured(studio: Studio, log: (line: string) => void): Promise<{ close(): Promise<void> } | undefined> {
   const config = botConfigFromEnvironment();
@@ -15,6 +14,7 @@ export async function startBotIfConfigured(studio: Studio, log: (line: string) =
     return undefined;
   }
   if (config.shards !== undefined) {
+    const { startShards } = await import('./shards.js');
     const manager = await startShards(config, config.shards, studio, log);
     return {
       async close() {
@@ -22,6 +22,6 @@ export async function startBotIfConfigured(studio: Studio, log: (line: string) =
       },
     };
   }
-  const bot: RunningBot = await startBot(config, studio, log);
-  return bot;
+  const { startBot } = await import('./bot.js');
+  return startBot(config, studio, log);
 }

@@ -15,11 +15,13 @@ export interface PartitaProcess {
 }
 
 /**
- * Runs `partita <args>` as its own process from the TypeScript sources under test (through tsx, as the
- * worker threads do under vitest), never a stale dist/.
+ * Runs `partita <args>` as its own process: by default from the TypeScript sources under test (through
+ * tsx, as the worker threads do under vitest), never a stale dist/; `compiled` runs bin/partita.js over
+ * dist/ as a user does (benchmarks, where tsx's own memory would be measured too).
  */
-export function startPartita(args: string[], environment: Record<string, string>): PartitaProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts'), ...args], {
+export function startPartita(args: string[], environment: Record<string, string>, compiled = false): PartitaProcess {
+  const entry = compiled ? [join(REPO_ROOT, 'bin', 'partita.js')] : ['--import', 'tsx', join(REPO_ROOT, 'cli', 'main.ts')];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
