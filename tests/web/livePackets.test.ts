@@ -66,7 +66,7 @@ describe('the live packet stream', () => {
 
     const events = await readEvents(`${app.url}/api/pieces/${id}/events`);
     expect(events.at(-1)?.event).toBe('done');
-    const seconds = (events.at(-1)?.data as { seconds: number }).seconds;
+    const { seconds } = events.at(-1)?.data as { seconds: number };
     // 20 ms packets for the whole piece, and the encoder's flush.
     expect(packets.length).toBe(Math.ceil((seconds * 48_000) / 960) + 1);
 
