@@ -11,7 +11,7 @@ import { OPUS_PRE_SKIP, oggOpusFile, opusHead } from '../../synth/index.js';
 import { frameRecords } from '../../web/livePackets.js';
 import { decodeWithFfmpeg } from '../helpers/audio.js';
 import { temporaryFolder } from '../helpers/paths.js';
-import { postJson, readEvents, startTestApp, type TestApp } from './apiClient.js';
+import { postJson, readEvents, type SseEvent, startTestApp, type TestApp } from './apiClient.js';
 
 const folder = temporaryFolder('web-live-packets');
 let app: TestApp;
@@ -66,7 +66,7 @@ describe('the live packet stream', () => {
 
     const events = await readEvents(`${app.url}/api/pieces/${id}/events`);
     expect(events.at(-1)?.event).toBe('done');
-    const { seconds } = events.at(-1)?.data as { seconds: number };
+    const { seconds } = (events.at(-1) as SseEvent).data as { seconds: number };
     // 20 ms packets for the whole piece, and the encoder's flush.
     expect(packets.length).toBe(Math.ceil((seconds * 48_000) / 960) + 1);
 
