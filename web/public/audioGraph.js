@@ -1,0 +1,111 @@
+// The page's one AudioContext, made at the first Generate or Play (a user's gesture lets it start), with
+// the worklets of liveWorklet.js loaded; and the first-sound hook.
+//
+// The first-sound hook: `window.partitaSound` holds what the live audio did (which path played it, packets
+// and frames decoded and played, underruns, why it fell back to <audio>). With `window.partitaMeasure =
+// true` set before the page loads (benchmarks/clickToSound.ts and tests/web/e2e-live.test.ts do it with
+// addInitScript), everything the page plays passes through the 'partita-first-sound' tap on its way out,
+// the <audio> element too (through a MediaElementAudioSourceNode), so both paths are timed the same way:
+// `generateAt` is performance.now() at Generate, `answeredAt` when the server had taken the piece, `firstSoundAt` the same clock when the first sample
+// over -80 dBFS reaches the output (its audio-clock time, mapped to performance.now() at its report), and
+// on the WebCodecs path `firstPacketAt` when the first Opus packet came and `bufferedAt` when the worklet
+// had its jitter buffer (when it told the page).
+
+export const RATE = 48_000;
+
+/** @typedef {{measuring: boolean, path: '' | 'webcodecs' | 'audio', generateAt: number, answeredAt: number, firstSoundAt: number, firstPacketAt: number, bufferedAt: number, packets: number, framesDecoded: number, framesPlayed: number, underruns: number, fallback: string}} SoundRecord */
+
+/** @type {SoundRecord} */
+export const sound = {
+  measuring: Boolean(/** @type {any} */ (globalThis).partitaMeasure),
+  path: '',
+  generateAt: 0,
+  answeredAt: 0,
+  firstSoundAt: 0,
+  firstPacketAt: 0,
+  bufferedAt: 0,
+  packets: 0,
+  framesDecoded: 0,
+  framesPlayed: 0,
+  underruns: 0,
+  fallback: '',
+};
+/** @type {any} */ (globalThis).partitaSound = sound;
+
+/** Whether this browser can play the live packets itself: WebCodecs (secure contexts only: https or localhost) and AudioWorklet. */
+export function webCodecsPlayable() {
+  return typeof globalThis.AudioDecoder === 'function' && typeof globalThis.AudioWorkletNode === 'function';
+}
+
+/** @type {{context: AudioContext, output: Promise<AudioNode>} | undefined} */
+let graph;
+/** @type {(() => void) | undefined} */
+let armTap;
+let tapArmed = false;
+/** @type {WeakSet<HTMLMediaElement>} */
+const routed = new WeakSet();
+
+/** The context, and where players connect: the speakers, or the first-sound tap in front of them. */
+export function audioGraph() {
+  if (!graph) {
+    const context = new AudioContext({ sampleRate: RATE, latencyHint: 'interactive' });
+    const output = context.audioWorklet.addModule(new URL('./liveWorklet.js', import.meta.url)).then(() => {
+      if (!sound.measuring) return context.destination;
+      const tap = new AudioWorkletNode(context, 'partita-first-sound', { outputChannelCount: [2] });
+      tap.connect(context.destination);
+      tap.port.onmessage = ({ data }) => {
+        if (data.type !== 'sound') return;
+        // Back-dated to when the block was rendered (the audio clock has moved on since), then on by the
+        // latency to the speakers. (getOutputTimestamp() would say the same, but headless Chromium's
+        // fake output stamps it too rarely.)
+        const latency = context.baseLatency + (context.outputLatency || 0);
+        sound.firstSoundAt = performance.now() - (context.currentTime - data.contextTime - latency) * 1000;
+      };
+      armTap = () => tap.port.postMessage({ type: 'arm' });
+      if (tapArmed) armTap();
+      return tap;
+    });
+    graph = { context, output };
+  }
+  return graph;
+}
+
+/** At Generate (a gesture): starts the context early, so it is running by the time the first packets come. */
+export function warmUp() {
+  if (!webCodecsPlayable() && !sound.measuring) return;
+  const { context } = audioGraph();
+  if (context.state === 'suspended') context.resume().catch(() => {});
+}
+
+/** At Generate: a new piece, a new first sound. */
+export function startTiming() {
+  Object.assign(sound, {
+    path: '',
+    generateAt: performance.now(),
+    answeredAt: 0,
+    firstSoundAt: 0,
+    firstPacketAt: 0,
+    bufferedAt: 0,
+    packets: 0,
+    framesDecoded: 0,
+    framesPlayed: 0,
+    underruns: 0,
+    fallback: '',
+  });
+  if (!sound.measuring) return;
+  tapArmed = true;
+  armTap?.();
+}
+
+/**
+ * Measuring only: sends an <audio> element's sound through the tap (once; it stays so). Resolves when
+ * it does, so that nothing plays past the tap. @param {HTMLMediaElement} audio
+ */
+export async function routeThroughTap(audio) {
+  if (!sound.measuring || routed.has(audio)) return;
+  const { context, output } = audioGraph();
+  const tap = await output;
+  if (routed.has(audio)) return;
+  routed.add(audio);
+  context.createMediaElementSource(audio).connect(tap);
+}
