@@ -7,7 +7,7 @@
 // addInitScript), everything the page plays passes through the 'partita-first-sound' tap on its way out,
 // the <audio> element too (through a MediaElementAudioSourceNode), so both paths are timed the same way:
 // `generateAt` is performance.now() at Generate, `answeredAt` when the server had taken the piece, `firstSoundAt` the same clock when the first sample
-// over -80 dBFS reaches the output (its audio-clock time, mapped to performance.now() at its report), and
+// over -80 dBFS reaches the output (when the tap's report of it arrives, plus the output's latency), and
 // on the WebCodecs path `firstPacketAt` when the first Opus packet came and `bufferedAt` when the worklet
 // had its jitter buffer (when it told the page).
 
@@ -15,21 +15,25 @@ export const RATE = 48_000;
 
 /** @typedef {{measuring: boolean, path: '' | 'webcodecs' | 'audio', generateAt: number, answeredAt: number, firstSoundAt: number, firstPacketAt: number, bufferedAt: number, packets: number, framesDecoded: number, framesPlayed: number, underruns: number, fallback: string}} SoundRecord */
 
+/** What a piece's sound starts from: nothing yet. @param {number} generateAt */
+function freshRecord(generateAt) {
+  return {
+    path: /** @type {SoundRecord['path']} */ (''),
+    generateAt,
+    answeredAt: 0,
+    firstSoundAt: 0,
+    firstPacketAt: 0,
+    bufferedAt: 0,
+    packets: 0,
+    framesDecoded: 0,
+    framesPlayed: 0,
+    underruns: 0,
+    fallback: '',
+  };
+}
+
 /** @type {SoundRecord} */
-export const sound = {
-  measuring: Boolean(/** @type {any} */ (globalThis).partitaMeasure),
-  path: '',
-  generateAt: 0,
-  answeredAt: 0,
-  firstSoundAt: 0,
-  firstPacketAt: 0,
-  bufferedAt: 0,
-  packets: 0,
-  framesDecoded: 0,
-  framesPlayed: 0,
-  underruns: 0,
-  fallback: '',
-};
+export const sound = { measuring: Boolean(/** @type {any} */ (globalThis).partitaMeasure), ...freshRecord(0) };
 /** @type {any} */ (globalThis).partitaSound = sound;
 
 /** Whether this browser can play the live packets itself: WebCodecs (secure contexts only: https or localhost) and AudioWorklet. */
@@ -55,11 +59,10 @@ export function audioGraph() {
       tap.connect(context.destination);
       tap.port.onmessage = ({ data }) => {
         if (data.type !== 'sound') return;
-        // Back-dated to when the block was rendered (the audio clock has moved on since), then on by the
-        // latency to the speakers. (getOutputTimestamp() would say the same, but headless Chromium's
-        // fake output stamps it too rarely.)
-        const latency = context.baseLatency + (context.outputLatency || 0);
-        sound.firstSoundAt = performance.now() - (context.currentTime - data.contextTime - latency) * 1000;
+        // When the report arrives, on to the speakers by the output's latency: at most one main-thread task
+        // late, never early. (Back-dated by the audio clock, or by getOutputTimestamp(), it came before the
+        // first packet had, 2 times in 30: headless Chromium's fake output keeps no real time on a busy machine.)
+        sound.firstSoundAt = performance.now() + (context.baseLatency + (context.outputLatency || 0)) * 1000;
       };
       armTap = () => tap.port.postMessage({ type: 'arm' });
       if (tapArmed) armTap();
@@ -79,19 +82,7 @@ export function warmUp() {
 
 /** At Generate: a new piece, a new first sound. */
 export function startTiming() {
-  Object.assign(sound, {
-    path: '',
-    generateAt: performance.now(),
-    answeredAt: 0,
-    firstSoundAt: 0,
-    firstPacketAt: 0,
-    bufferedAt: 0,
-    packets: 0,
-    framesDecoded: 0,
-    framesPlayed: 0,
-    underruns: 0,
-    fallback: '',
-  });
+  Object.assign(sound, freshRecord(performance.now()));
   if (!sound.measuring) return;
   tapArmed = true;
   armTap?.();

@@ -2,8 +2,8 @@
 // - 'partita-live' plays decoded live audio from a queue of chunks: a jitter buffer of START_FRAMES
 //   before it starts (and again after running dry, which it counts), pause and resume without losing
 //   its place, and reports of how many frames it has played.
-// - 'partita-first-sound' passes its input through and, once armed, reports the audio-clock time of the
-//   first sample over SILENCE: the page's first-sound hook (see audioGraph.js).
+// - 'partita-first-sound' passes its input through and, once armed, reports the first block with a
+//   sample over SILENCE: the page's first-sound hook (see audioGraph.js).
 
 /** 80 ms of 48 kHz audio: enough for a packet or two to come late without a gap. */
 const START_FRAMES = 3840;
@@ -96,16 +96,9 @@ class FirstSound extends AudioWorkletProcessor {
       const from = input[channel] ?? input[0];
       if (from) output[channel]?.set(from);
     }
-    if (this.armed) {
-      let first = -1;
-      for (const samples of input) {
-        const at = samples.findIndex((sample) => Math.abs(sample) > SILENCE);
-        if (at >= 0 && (first < 0 || at < first)) first = at;
-      }
-      if (first >= 0) {
-        this.armed = false;
-        this.port.postMessage({ type: 'sound', contextTime: currentTime + first / sampleRate });
-      }
+    if (this.armed && input.some((samples) => samples.some((sample) => Math.abs(sample) > SILENCE))) {
+      this.armed = false;
+      this.port.postMessage({ type: 'sound' });
     }
     return true;
   }
