@@ -6,13 +6,19 @@
  * `generateAt` at the click, `firstSoundAt` when the first sample over -80 dBFS reaches the output,
  * through the same tap whichever path played it. The <audio> path (live.webm) is what a browser without
  * WebCodecs gets, forced here by deleting `window.AudioDecoder` before the page loads. Paths alternate
- * piece by piece, so that both see the same machine; each piece is done before the next click.
+ * piece by piece, so that both see the same machine, and piece i has seed i on both (the same music);
+ * each piece is done before the next click. Per run: click to the first audible sample
+ * (clickToSoundMs), less the piece's opening rest, which no player can shorten (clickToPieceStartMs:
+ * when the piece's first note reached the output); to the POST's answer; on the WebCodecs path to the
+ * first packet and to the worklet's 80 ms; on the <audio> path to its clock's start, as
+ * tests/web/e2e.test.ts reads it. `--tap off` leaves <audio> out of Web Audio (no tap, only its clock):
+ * the page exactly as a listener without WebCodecs has it, to check that the tap changes nothing.
  *
  *     npx tsx benchmarks/clickToSound.ts [--path webcodecs|audio|both] [--pieces 10] [--seconds 10]
- *       [--instrument violin] [--out benchmarks/results/click-to-sound-<date>.json]
+ *       [--instrument violin] [--tap on|off] [--out benchmarks/results/click-to-sound-<date>.json]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
@@ -59,6 +65,7 @@ interface SoundRecord {
   answeredAt: number;
   firstSoundAt: number;
   firstPacketAt: number;
+  graphReadyAt: number;
   bufferedAt: number;
   packets: number;
   framesDecoded: number;
@@ -77,7 +84,12 @@ interface Run {
   clickToAudioClockMs?: number;
   /** The server had taken the piece (POST /api/pieces answered). */
   clickToAnsweredMs: number;
+  /** The live stream's request started, and its response's first byte (Resource Timing). */
+  clickToLiveRequestMs?: number;
+  clickToLiveResponseMs?: number;
   clickToFirstPacketMs?: number;
+  /** The AudioContext and its worklets were ready (made at the click, or before). */
+  clickToGraphReadyMs?: number;
   clickToBufferedMs?: number;
   /** Where the piece's first note starts: sound before it is the synth's silence. */
   firstNoteSeconds: number;
@@ -124,6 +136,10 @@ async function onePiece(browser: Browser, url: string, path: Path, seed: number)
     // Done before the next click: one piece at a time on the studio.
     await page.locator('#downloads').waitFor({ state: 'visible', timeout: 60_000 });
     const first = await firstNoteSeconds(page.url());
+    // The live request's own timing, once it has ended (Resource Timing lists a stream when it is done).
+    const live = (await page.evaluate(
+      `(performance.getEntriesByType('resource').find((entry) => /\\/live\\.(opus|webm)$/.test(entry.name)) || {}).toJSON?.() || {}`,
+    )) as { startTime?: number; responseStart?: number };
     return {
       path,
       played: sound.path,
@@ -131,7 +147,10 @@ async function onePiece(browser: Browser, url: string, path: Path, seed: number)
       ...(sound.firstSoundAt ? { clickToPieceStartMs: Math.round(since(sound.firstSoundAt) - 1000 * first) } : {}),
       ...(audioClockAt ? { clickToAudioClockMs: since(audioClockAt) } : {}),
       clickToAnsweredMs: since(sound.answeredAt),
+      ...(live.startTime ? { clickToLiveRequestMs: since(live.startTime) } : {}),
+      ...(live.responseStart ? { clickToLiveResponseMs: since(live.responseStart) } : {}),
       ...(sound.firstPacketAt ? { clickToFirstPacketMs: since(sound.firstPacketAt) } : {}),
+      ...(sound.graphReadyAt ? { clickToGraphReadyMs: since(sound.graphReadyAt) } : {}),
       ...(sound.bufferedAt ? { clickToBufferedMs: since(sound.bufferedAt) } : {}),
       firstNoteSeconds: first,
       ...(sound.fallback ? { fallback: sound.fallback } : {}),
@@ -141,6 +160,7 @@ async function onePiece(browser: Browser, url: string, path: Path, seed: number)
   }
 }
 
+const loadBefore = loadavg().map((load) => Number(load.toFixed(2)));
 const dataFolder = mkdtempSync(join(tmpdir(), 'partita-bench-click-'));
 const studio = await createStudio({ modelPath: SHIPPED_MUSICNET_MODEL, dataFolder });
 const server = await startWebServer({ studio, port: 0, host: '127.0.0.1' });
@@ -163,9 +183,13 @@ try {
   };
   const measures: (keyof Run)[] = [
     'clickToSoundMs',
+    'clickToPieceStartMs',
     'clickToAudioClockMs',
     'clickToAnsweredMs',
+    'clickToLiveRequestMs',
+    'clickToLiveResponseMs',
     'clickToFirstPacketMs',
+    'clickToGraphReadyMs',
     'clickToBufferedMs',
   ];
   const summary = Object.fromEntries(
@@ -180,6 +204,12 @@ try {
     command: `npx tsx benchmarks/clickToSound.ts ${process.argv.slice(2).join(' ')}`.trim(),
     piece: { instrument: values.instrument, seconds: Number(values.seconds), pieces },
     tap,
+    machine: {
+      cpus: cpus().length,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadavg().map((load) => Number(load.toFixed(2))),
+      note: 'shared: a training run (partita train, 2 threads) and other work ran on the same 2 cores throughout',
+    },
     browser: browser.version(),
     summary,
     runs,

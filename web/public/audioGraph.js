@@ -13,7 +13,7 @@
 
 export const RATE = 48_000;
 
-/** @typedef {{measuring: boolean, path: '' | 'webcodecs' | 'audio', generateAt: number, answeredAt: number, firstSoundAt: number, firstPacketAt: number, bufferedAt: number, packets: number, framesDecoded: number, framesPlayed: number, underruns: number, fallback: string}} SoundRecord */
+/** @typedef {{measuring: boolean, path: '' | 'webcodecs' | 'audio', generateAt: number, answeredAt: number, firstSoundAt: number, firstPacketAt: number, graphReadyAt: number, bufferedAt: number, packets: number, framesDecoded: number, framesPlayed: number, underruns: number, fallback: string}} SoundRecord */
 
 /** What a piece's sound starts from: nothing yet. @param {number} generateAt */
 function freshRecord(generateAt) {
@@ -23,6 +23,7 @@ function freshRecord(generateAt) {
     answeredAt: 0,
     firstSoundAt: 0,
     firstPacketAt: 0,
+    graphReadyAt: 0,
     bufferedAt: 0,
     packets: 0,
     framesDecoded: 0,
@@ -73,11 +74,35 @@ export function audioGraph() {
   return graph;
 }
 
-/** At Generate (a gesture): starts the context early, so it is running by the time the first packets come. */
-export function warmUp() {
+/**
+ * At the page's start: the context and its worklets made now, not at Generate (that cost 130-250 ms
+ * on the click's path in headless Chromium on a busy machine, benchmarks/clickToSound.ts), then held
+ * suspended (a browser without a gesture keeps it so anyway) until Generate or Play.
+ */
+export function prepareAudio() {
   if (!webCodecsPlayable() && !sound.measuring) return;
+  const { context, output } = audioGraph();
+  output.then(
+    () => {
+      if (context.state === 'running' && !wanted) context.suspend().catch(() => {});
+    },
+    () => {},
+  );
+}
+
+/** Whether something has asked for sound: then the context is not suspended again. */
+let wanted = false;
+
+/** Starts the context (or asks to: without a gesture the browser may refuse until Play is pressed). */
+export function resumeAudio() {
+  wanted = true;
   const { context } = audioGraph();
   if (context.state === 'suspended') context.resume().catch(() => {});
+}
+
+/** At Generate (a gesture): starts the context now, so it is running by the time the first packets come. */
+export function warmUp() {
+  if (webCodecsPlayable() || sound.measuring) resumeAudio();
 }
 
 /** At Generate: a new piece, a new first sound. */
@@ -99,4 +124,5 @@ export async function routeThroughTap(audio) {
   if (routed.has(audio)) return;
   routed.add(audio);
   context.createMediaElementSource(audio).connect(tap);
+  resumeAudio();
 }

@@ -5,7 +5,7 @@
 // AHEAD_FRAMES ahead of the playhead, not all at once: a 5-minute piece arrives in seconds, and its
 // packets are 30 times smaller than its PCM.
 
-import { audioGraph, RATE, sound } from './audioGraph.js';
+import { audioGraph, RATE, resumeAudio, sound } from './audioGraph.js';
 
 const CONFIG = { codec: 'opus', sampleRate: RATE, numberOfChannels: 2 };
 /** 20 ms packets. */
@@ -45,6 +45,8 @@ export class LiveOpus {
     this.closed = false;
     /** @type {AudioWorkletNode | undefined} */
     this.node = undefined;
+    /** @type {[{type: string}, Transferable[]][]} what waits for the worklet */
+    this.outbox = [];
     /** @type {AudioDecoder | undefined} */
     this.decoder = undefined;
     this.context = audioGraph().context;
@@ -63,17 +65,31 @@ export class LiveOpus {
     if (!supported.supported) throw new Error('this browser has no Opus AudioDecoder');
     this.decoder = new AudioDecoder({ output: (data) => this.decoded(data), error: (error) => this.fail(error) });
     this.decoder.configure(CONFIG);
+    // The worklet may still be loading: packets are read and decoded meanwhile, and wait in the outbox.
+    this.connect().catch((/** @type {Error} */ error) => this.fail(error));
+    const response = await responding;
+    if (!response.ok || !response.body) throw new Error(`the live packets answered ${response.status}`);
+    await this.read(response.body.getReader());
+  }
+
+  async connect() {
     const output = await audioGraph().output;
+    sound.graphReadyAt ||= performance.now();
     if (this.closed) return;
     const node = new AudioWorkletNode(this.context, 'partita-live', { numberOfInputs: 0, outputChannelCount: [2] });
     node.port.onmessage = ({ data }) => this.report(data);
     if (this.paused) node.port.postMessage({ type: 'pause' });
+    for (const [message, transfer] of this.outbox) node.port.postMessage(message, transfer);
+    this.outbox = [];
     node.connect(output);
     this.node = node;
     if (!this.paused) this.resumeContext();
-    const response = await responding;
-    if (!response.ok || !response.body) throw new Error(`the live packets answered ${response.status}`);
-    await this.read(response.body.getReader());
+  }
+
+  /** To the worklet, or to the outbox until it is there. @param {{type: string}} message @param {Transferable[]} [transfer] */
+  send(message, transfer = []) {
+    if (this.node) this.node.port.postMessage(message, transfer);
+    else this.outbox.push([message, transfer]);
   }
 
   /** @param {ReadableStreamDefaultReader<Uint8Array>} reader */
@@ -126,7 +142,7 @@ export class LiveOpus {
       this.flushed = true;
       decoder
         .flush()
-        .then(() => this.node?.port.postMessage({ type: 'end' }))
+        .then(() => this.send({ type: 'end' }))
         .catch((/** @type {Error} */ error) => this.fail(error));
     }
   }
@@ -151,7 +167,7 @@ export class LiveOpus {
     sound.framesDecoded += frames;
     if (frames > 0) {
       this.posted += frames;
-      this.node?.port.postMessage(
+      this.send(
         { type: 'audio', channels },
         channels.map((channel) => channel.buffer),
       );
@@ -208,7 +224,7 @@ export class LiveOpus {
   resumeContext() {
     if (this.context.state === 'running') return;
     // Without a gesture (a shared link) the browser may keep it suspended: then Play, pressed, resumes it.
-    this.context.resume().catch(() => {});
+    resumeAudio();
     setTimeout(() => {
       if (this.context.state !== 'running' && this.playing) this.listeners.blocked();
     }, 300);

@@ -2,7 +2,7 @@
 // element plays it, and the address bar (/pieces/{id}) says which piece is on the stage.
 
 import { ApiError, createPiece, followPiece, getOptions, getPiece, listPieces, pieceUrl } from './api.js';
-import { sound, startTiming, warmUp } from './audioGraph.js';
+import { prepareAudio, sound, startTiming, warmUp } from './audioGraph.js';
 import { ComposeForm } from './form.js';
 import { downloadLinks, HistoryList } from './history.js';
 import { PianoRoll, setInstrumentColours } from './pianoRoll.js';
@@ -258,6 +258,7 @@ composeForm.form.addEventListener('submit', async (event) => {
 window.addEventListener('popstate', route);
 
 async function start() {
+  prepareAudio();
   try {
     const options = await getOptions();
     setInstrumentColours(options.instruments);
