@@ -15,7 +15,7 @@
  * the page exactly as a listener without WebCodecs has it, to check that the tap changes nothing.
  *
  *     npx tsx benchmarks/clickToSound.ts [--path webcodecs|audio|both] [--pieces 10] [--seconds 10]
- *       [--instrument violin] [--tap on|off] [--out benchmarks/results/click-to-sound-<date>.json]
+ *       [--instrument violin] [--tap on|off] [--note 'what else ran'] [--out benchmarks/results/click-to-sound-<date>.json]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -38,6 +38,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     instrument: { type: 'string', default: 'violin' },
     tap: { type: 'string', default: 'on' },
+    /** What else ran on the machine, for the results (the load averages are measured). */
+    note: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -208,7 +210,7 @@ try {
       cpus: cpus().length,
       loadAverageBefore: loadBefore,
       loadAverageAfter: loadavg().map((load) => Number(load.toFixed(2))),
-      note: 'shared: a training run (partita train, 2 threads) and other work ran on the same 2 cores throughout',
+      ...(values.note ? { note: values.note } : {}),
     },
     browser: browser.version(),
     summary,

@@ -7,6 +7,10 @@
  * which the page drops); every other record is one 20 ms Opus packet, in order from the piece's first.
  * The stream ends when the piece does (the last packet is the encoder's flush; the piece's .ogg says
  * where its audio ends).
+ *
+ * A plain chunked response rather than the events' SSE (text: base64 would add a third to each packet,
+ * and the packets would queue behind the notes) or a WebSocket (two-way, for a one-way stream): a
+ * fetch() reader gets each batch as it is written, 2 bytes of framing a packet.
  */
 import { opusHead } from '../synth/index.js';
 
