@@ -95,6 +95,7 @@ interface Run {
   clickToBufferedMs?: number;
   /** Where the piece's first note starts: sound before it is the synth's silence. */
   firstNoteSeconds: number;
+  underruns?: number;
   fallback?: string;
 }
 
@@ -155,6 +156,8 @@ async function onePiece(browser: Browser, url: string, path: Path, seed: number)
       ...(sound.graphReadyAt ? { clickToGraphReadyMs: since(sound.graphReadyAt) } : {}),
       ...(sound.bufferedAt ? { clickToBufferedMs: since(sound.bufferedAt) } : {}),
       firstNoteSeconds: first,
+      // The worklet ran dry (WebCodecs path), counted until the piece was done.
+      ...(sound.path === 'webcodecs' ? { underruns: ((await page.evaluate('window.partitaSound.underruns')) as number) ?? 0 } : {}),
       ...(sound.fallback ? { fallback: sound.fallback } : {}),
     };
   } finally {

@@ -1,6 +1,6 @@
 // The page's audio worklets (they run on the audio thread, loaded by audioGraph.js):
 // - 'partita-live' plays decoded live audio from a queue of chunks: a jitter buffer of START_FRAMES
-//   before it starts (and again after running dry, which it counts), pause and resume without losing
+//   before it starts (and again, twice as large, after running dry, which it counts), pause and resume without losing
 //   its place, and reports of how many frames it has played.
 // - 'partita-first-sound' passes its input through and, once armed, reports the first block with a
 //   sample over SILENCE: the page's first-sound hook (see audioGraph.js).
@@ -23,6 +23,8 @@ class LivePlayer extends AudioWorkletProcessor {
     this.played = 0;
     this.paused = false;
     this.buffering = true;
+    /** The jitter buffer: START_FRAMES, doubled after each underrun (to 640 ms at most). */
+    this.startFrames = START_FRAMES;
     this.ended = false;
     this.underruns = 0;
     this.quanta = 0;
@@ -42,7 +44,7 @@ class LivePlayer extends AudioWorkletProcessor {
     if (!this.open) return false;
     const [left, right] = /** @type {Float32Array[]} */ (outputs[0]);
     const wanted = left.length;
-    if (this.buffering && (this.queued >= START_FRAMES || (this.ended && this.queued > 0))) {
+    if (this.buffering && (this.queued >= this.startFrames || (this.ended && this.queued > 0))) {
       this.buffering = false;
       this.port.postMessage({ type: 'started', frames: this.played, contextTime: currentTime });
     }
@@ -68,8 +70,9 @@ class LivePlayer extends AudioWorkletProcessor {
           this.port.postMessage({ type: 'ended', frames: this.played, underruns: this.underruns });
           return false;
         }
-        // Ran dry before the end: the rest of this quantum is silence, and the jitter buffer fills again.
+        // Ran dry before the end: the rest of this quantum is silence, and a larger jitter buffer fills again.
         this.underruns += 1;
+        this.startFrames = Math.min(2 * this.startFrames, 8 * START_FRAMES);
         this.buffering = true;
       }
     }
