@@ -49,7 +49,8 @@ export function createWebApp({ studio, publicFolder = defaultPublicFolder() }: W
     createPieceHandler(studio),
   );
   app.get('/api/pieces/:id/events', pieceEventsHandler(studio));
-  app.get('/api/pieces/:id/live.webm', liveAudioHandler(studio));
+  app.get('/api/pieces/:id/live.webm', liveAudioHandler(studio, 'webm'));
+  app.get('/api/pieces/:id/live.opus', liveAudioHandler(studio, 'opus'));
   app.get('/api/pieces/:name', pieceOrFileHandler(studio));
 
   app.get('/', pageHandler(publicFolder));

@@ -6,7 +6,14 @@ import type { StudioEvent } from '../studio/index.js';
 export function pieceUrls(id: string) {
   const api = `/api/pieces/${id}`;
   // The score while it is being written (MusicXML of the notes so far); `files` has it once done.
-  return { page: `/pieces/${id}`, api, events: `${api}/events`, live: `${api}/live.webm`, score: `${api}.musicxml` };
+  return {
+    page: `/pieces/${id}`,
+    api,
+    events: `${api}/events`,
+    live: `${api}/live.webm`,
+    livePackets: `${api}/live.opus`,
+    score: `${api}.musicxml`,
+  };
 }
 
 function fileUrls(id: string): Record<PieceFileKind | ScoreFileKind, string> {

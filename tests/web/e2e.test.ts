@@ -34,6 +34,8 @@ interface ProbeWindow {
   getComputedStyle(element: unknown): { outlineStyle: string };
   /** Page-clock timestamps (ms): the Generate click, the audio clock's start, the first note drawn. */
   probe: { click: number; sound: number; firstNote: number };
+  /** The page's first-sound hook (web/public/audioGraph.js), on from openPage: the live path's first sound and frames played. */
+  partitaSound?: { path: string; bufferedAt: number; framesPlayed: number };
 }
 
 /** Installs listeners that time the start on the page's own clock, free of the test's round trips. */
@@ -66,7 +68,10 @@ interface StartTimes {
 async function measureStart(page: Page, label: string): Promise<StartTimes> {
   await page.waitForFunction(
     () => {
-      const { probe } = globalThis as unknown as ProbeWindow;
+      const { probe, partitaSound } = globalThis as unknown as ProbeWindow;
+      // Live, the page plays the packets itself (no <audio> clock) where it has WebCodecs: its hook says when
+      // the worklet started playing, as the <audio> clock's start would (an opening rest not counted).
+      if (!probe.sound && partitaSound?.bufferedAt) probe.sound = partitaSound.bufferedAt;
       return probe.sound > 0 && probe.firstNote > 0;
     },
     undefined,
@@ -82,19 +87,20 @@ function noteCount(page: Page): Promise<number> {
   return page.locator('#roll').getAttribute('data-notes').then(Number);
 }
 
-function audioState(page: Page): Promise<{ currentTime: number; paused: boolean; src: string }> {
+function audioState(page: Page): Promise<{ currentTime: number; paused: boolean; src: string; framesPlayed: number }> {
   return page.evaluate(() => {
-    const audio = (globalThis as unknown as ProbeWindow).document.querySelector('#audio') as ProbeAudio;
-    return { currentTime: audio.currentTime, paused: audio.paused, src: audio.src };
+    const window = globalThis as unknown as ProbeWindow;
+    const audio = window.document.querySelector('#audio') as ProbeAudio;
+    return { currentTime: audio.currentTime, paused: audio.paused, src: audio.src, framesPlayed: window.partitaSound?.framesPlayed ?? 0 };
   });
 }
 
-/** Whether the page's audio is playing with its clock moving (two readings apart). */
+/** Whether the page's audio is playing with its clock moving (two readings apart): the <audio> element's, or the live worklet's frames. */
 async function audioAdvancing(page: Page): Promise<boolean> {
   const before = await audioState(page);
   await page.waitForTimeout(400);
   const after = await audioState(page);
-  return !after.paused && after.currentTime > before.currentTime;
+  return after.framesPlayed > before.framesPlayed || (!after.paused && after.currentTime > before.currentTime);
 }
 
 /** Saves the MIDI through the page's own download link and reads it with the independent parser. */
@@ -134,6 +140,7 @@ describe('web player in a real browser', () => {
 
   async function openPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
     const page = await browser.newPage({ viewport, acceptDownloads: true });
+    await page.addInitScript('window.partitaMeasure = true');
     await page.goto(app.url);
     await page.locator('#instrument option[value="violin"]').waitFor({ state: 'attached' });
     await page.evaluate(installProbe);
@@ -242,6 +249,8 @@ describe('web player in a real browser', () => {
     await page.keyboard.press('Space');
     await expect.poll(async () => (await audioState(page)).paused).toBe(true);
     expect(await page.locator('#play').textContent()).toBe('Play');
+    // The worklet hears of the pause a moment later: its frames stop, and stay stopped.
+    await expect.poll(() => audioAdvancing(page)).toBe(false);
     // Closing the tab mid-piece drops its live audio and events: the server must shrug that off.
     await page.close();
     await new Promise((resolve) => setTimeout(resolve, 1_000));

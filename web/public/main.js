@@ -2,6 +2,7 @@
 // element plays it, and the address bar (/pieces/{id}) says which piece is on the stage.
 
 import { ApiError, createPiece, followPiece, getOptions, getPiece, listPieces, pieceUrl } from './api.js';
+import { prepareAudio, sound, startTiming, warmUp } from './audioGraph.js';
 import { ComposeForm } from './form.js';
 import { downloadLinks, HistoryList } from './history.js';
 import { PianoRoll, setInstrumentColours } from './pianoRoll.js';
@@ -119,6 +120,11 @@ function audioFileUrl(id) {
   return pieceUrl(id, element('audio').canPlayType('audio/ogg') ? '.ogg' : '.mp3');
 }
 
+/** A piece's live audio: its packets (for WebCodecs) and the same as WebM (for <audio>). @param {string} id */
+function liveUrls(id) {
+  return { packets: pieceUrl(id, '/live.opus'), webm: pieceUrl(id, '/live.webm') };
+}
+
 /**
  * Puts a piece on the stage. A piece being written plays from the live stream; a finished one
  * from its file. Its notes come from the events either way (a finished piece replays them).
@@ -135,7 +141,7 @@ function openPiece(id, how) {
   roll.reset({ instruments: [], seconds: 30 }, instrumentSpecs);
   score.reset();
   renderStatus();
-  if (how.live) player.load(pieceUrl(id, '/live.webm'), how.autoplay);
+  if (how.live) player.loadLive(liveUrls(id), how.autoplay);
   state.stopFollowing = followPiece(id, {
     header: (header) => {
       state.notes = 0;
@@ -186,7 +192,7 @@ function openPiece(id, how) {
         if (state.id !== id) return;
         composeForm.show(piece.request, piece.seed);
         if (piece.status === 'done') player.load(audioFileUrl(id), how.autoplay);
-        else if (piece.status !== 'failed' && piece.status !== 'cancelled') player.load(pieceUrl(id, '/live.webm'), how.autoplay);
+        else if (piece.status !== 'failed' && piece.status !== 'cancelled') player.loadLive(liveUrls(id), how.autoplay);
       })
       .catch((error) => {
         if (state.id !== id) return;
@@ -225,12 +231,16 @@ composeForm.form.addEventListener('submit', async (event) => {
     read.field.focus();
     return;
   }
+  // The click is the gesture that lets audio start: the context starts now, while the request travels.
+  startTiming();
+  warmUp();
   const previous = state.phase;
   state.phase = 'sending';
   renderStatus();
   composeForm.setBusy(true);
   try {
     const { id } = await createPiece(read.fields, read.primer);
+    sound.answeredAt = performance.now();
     history.pushState(null, '', `/pieces/${encodeURIComponent(id)}`);
     openPiece(id, { live: true, autoplay: true });
     // On a phone the player sits below the form: bring it up so the notes are seen arriving.
@@ -248,6 +258,7 @@ composeForm.form.addEventListener('submit', async (event) => {
 window.addEventListener('popstate', route);
 
 async function start() {
+  prepareAudio();
   try {
     const options = await getOptions();
     setInstrumentColours(options.instruments);

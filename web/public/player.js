@@ -1,6 +1,10 @@
-// Playback through one <audio> element: the server streams a piece's sound while it renders it
-// (live.webm), so the browser's own buffering gives "plays at once" without any Web Audio code,
-// and audio.currentTime is the clock the piano roll's playhead follows.
+// Playback. A piece being written plays from its live stream: where the browser has WebCodecs, its Opus
+// packets decoded in the page (liveOpus.js: sound about 0.1 s after the first packet), else through the
+// <audio> element from live.webm (the browser's own buffering, slower to start). Finished pieces, and
+// any replay, play their file through <audio>, which seeks. Either clock drives the piano roll's playhead.
+
+import { routeThroughTap, sound, webCodecsPlayable } from './audioGraph.js';
+import { LiveOpus } from './liveOpus.js';
 
 /** @param {number} seconds */
 export function formatTime(seconds) {
@@ -21,6 +25,8 @@ export class Player {
     /** The finished file to play from the start next time, once the live stream has served. */
     this.nextSource = '';
     this.following = false;
+    /** @type {LiveOpus | undefined} the live packets, while they play */
+    this.live = undefined;
     button.addEventListener('click', () => (this.playing ? this.stop() : this.play()));
     audio.addEventListener('playing', () => {
       this.render();
@@ -30,22 +36,80 @@ export class Player {
     audio.addEventListener('pause', () => this.stopped());
     audio.addEventListener('ended', () => this.stopped());
     audio.addEventListener('error', () => {
+      // Emptying the element (reset, or handing over to the live packets) is not an error to show.
+      if (!this.audio.getAttribute('src')) return;
       this.render();
       this.listeners.change('error');
     });
   }
 
   get playing() {
+    if (this.live) return this.live.playing;
     return !this.audio.paused && !this.audio.ended;
   }
 
-  /** Loads a source and, when asked, plays it (a Generate click counts as the user's gesture). @param {string} url @param {boolean} autoplay */
+  get currentTime() {
+    return this.live ? this.live.currentTime : this.audio.currentTime || 0;
+  }
+
+  /** Loads a source into <audio> and, when asked, plays it (a Generate click counts as the user's gesture). @param {string} url @param {boolean} autoplay */
   load(url, autoplay) {
+    this.closeLive();
     this.nextSource = '';
     this.audio.src = url;
     this.button.disabled = false;
     this.render();
     if (autoplay) this.play();
+  }
+
+  /**
+   * A piece being written: its packets decoded here where the browser can, else live.webm through
+   * <audio>, which is also where a failure before the first sound falls back to.
+   * @param {{packets: string, webm: string}} urls @param {boolean} autoplay
+   */
+  loadLive(urls, autoplay) {
+    if (!webCodecsPlayable()) {
+      sound.fallback = 'no AudioDecoder or AudioWorklet in this browser';
+      this.loadLiveWebm(urls.webm, autoplay);
+      return;
+    }
+    this.reset();
+    sound.path = 'webcodecs';
+    const live = new LiveOpus(urls.packets, {
+      playing: () => {
+        this.render();
+        this.listeners.change('playing');
+        this.follow();
+      },
+      paused: () => this.stopped(),
+      ended: () => {
+        // Played to the end: the next Play plays the file (preferNext), from the start.
+        if (this.live === live) this.live = undefined;
+        this.stopped();
+      },
+      blocked: () => this.listeners.change('blocked'),
+      failed: (error, heard) => {
+        if (this.live !== live) return;
+        this.live = undefined;
+        if (!heard) {
+          sound.fallback = error.message;
+          this.loadLiveWebm(urls.webm, autoplay || !live.paused);
+          return;
+        }
+        this.render();
+        this.listeners.change('error');
+      },
+    });
+    this.live = live;
+    this.button.disabled = false;
+    live.start(autoplay);
+    this.render();
+  }
+
+  /** @param {string} url @param {boolean} autoplay */
+  loadLiveWebm(url, autoplay) {
+    sound.path = 'audio';
+    this.load(url, autoplay);
   }
 
   /** Plays `url` from the start next time playback starts, without cutting off what plays now. @param {string} url */
@@ -56,14 +120,28 @@ export class Player {
 
   play() {
     if (this.nextSource) this.load(this.nextSource, false);
+    if (this.live) {
+      this.live.play();
+      return;
+    }
     if (this.audio.ended) this.audio.currentTime = 0;
-    this.audio.play().catch((/** @type {Error} */ error) => {
-      // Autoplay without a gesture (opening a shared link) is refused: the Play button remains.
-      if (error.name === 'NotAllowedError') this.listeners.change('blocked');
-    });
+    // Measuring (audioGraph.js), the element plays through the first-sound tap: connected before it sounds.
+    routeThroughTap(this.audio)
+      .then(() => this.audio.play())
+      .catch((/** @type {Error} */ error) => {
+        // Autoplay without a gesture (opening a shared link) is refused: the Play button remains.
+        if (error.name === 'NotAllowedError') this.listeners.change('blocked');
+      });
   }
 
   stop() {
+    if (this.live) {
+      // The live stream has no file to seek in yet: Stop is a pause, as with live.webm.
+      this.live.pause();
+      this.listeners.tick(this.live.currentTime);
+      this.render();
+      return;
+    }
     this.audio.pause();
     // A live stream may not be seekable yet; then Stop is a pause, which is the best it can do.
     if (this.audio.seekable.length > 0) this.audio.currentTime = 0;
@@ -71,7 +149,14 @@ export class Player {
     this.render();
   }
 
+  closeLive() {
+    const live = this.live;
+    this.live = undefined;
+    live?.close();
+  }
+
   reset() {
+    this.closeLive();
     this.audio.pause();
     this.audio.removeAttribute('src');
     this.audio.load();
@@ -91,8 +176,8 @@ export class Player {
     if (this.following) return;
     this.following = true;
     const step = () => {
-      this.listeners.tick(this.audio.currentTime);
-      this.clock.textContent = formatTime(this.audio.currentTime);
+      this.listeners.tick(this.currentTime);
+      this.clock.textContent = formatTime(this.currentTime);
       if (this.playing) requestAnimationFrame(step);
       else this.following = false;
     };
@@ -101,6 +186,6 @@ export class Player {
 
   render() {
     this.button.textContent = this.playing ? 'Stop' : 'Play';
-    this.clock.textContent = formatTime(this.audio.currentTime || 0);
+    this.clock.textContent = formatTime(this.currentTime);
   }
 }
