@@ -27,6 +27,13 @@ export const DEFAULT_TEMPERATURE = 0.6;
 export const DEFAULT_TOP_P = 1;
 /** The time shift's and duration's sampling (PiecePlan.rhythm); a request's temperature and top-p are for the notes. */
 export const DEFAULT_RHYTHM_SAMPLING = { temperature: 1, topP: 1 } as const;
+/**
+ * How strongly a note is kept from repeating its part's previous pitch (PiecePlan.repeatPenalty):
+ * in nats, the repeat's probability after temperature is divided by e^repeatPenalty (see
+ * compose.ts).
+ */
+export const DEFAULT_REPEAT_PENALTY = 0;
+export const MAX_REPEAT_PENALTY = 5;
 
 /**
  * What to compose. The same fields reach us from the command line, the web API and Discord,
@@ -56,6 +63,8 @@ export const composeRequestSchema = z.object({
     .optional(),
   temperature: z.number().min(0.1).max(2).default(DEFAULT_TEMPERATURE),
   topP: z.number().gt(0).max(1).default(DEFAULT_TOP_P),
+  /** Nats taken off a note repeating its part's previous pitch (0: none); see DEFAULT_REPEAT_PENALTY. */
+  repeatPenalty: z.number().min(0).max(MAX_REPEAT_PENALTY).default(DEFAULT_REPEAT_PENALTY),
   seed: z
     .number()
     .int()
@@ -65,7 +74,12 @@ export const composeRequestSchema = z.object({
 });
 
 export type ComposeRequestInput = z.input<typeof composeRequestSchema>;
-export type ComposeRequestFields = z.output<typeof composeRequestSchema>;
+type ParsedRequest = z.output<typeof composeRequestSchema>;
+/**
+ * A parsed request always carries repeatPenalty; it is optional here for requests stored before
+ * it existed and ones built in code, which planPiece gives DEFAULT_REPEAT_PENALTY.
+ */
+export type ComposeRequestFields = Omit<ParsedRequest, 'repeatPenalty'> & Partial<Pick<ParsedRequest, 'repeatPenalty'>>;
 
 /** A validated request plus the optional primer MIDI file to continue. */
 export interface ComposeRequest extends ComposeRequestFields {
