@@ -1,7 +1,8 @@
 /**
  * Chooses compose()'s sampling defaults by the musicality measures: for each temperature and
- * top-p of the notes (part, pitch, velocity) and each setting of the rhythm (time shift and
- * duration: like the notes, or T/P of its own), pieces are written like every validation piece
+ * top-p of the notes (part, pitch, velocity), each setting of the rhythm (time shift and
+ * duration: like the notes, or T/P of its own) and each repeat penalty (nats against a note
+ * repeating its part's previous pitch; PiecePlan.repeatPenalty), pieces are written like every validation piece
  * (same composer, parts, tempo, metre; first 64 beats) and compared with the real ones: the
  * leave-one-out 1-NN accuracy (0.5 = indistinguishable) and the mean |z| distance of each
  * measure's mean from the real mean, over every measure in MEASURE_NAMES (repeated notes and
@@ -10,6 +11,7 @@
  *
  *     node dist/benchmarks/sampling.js [--checkpoint DIR] [--data ../shared/data/musicnet] [--copies 2]
  *         [--temperatures 0.6,0.7,...] [--top-ps 0.9,0.95,1] [--rhythms same,1/1,1/0.95]
+ *         [--repeat-penalties 0,0.5,1,...]
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { defaultPreparedFolder } from '../cli/commands/prepare.js';
 import { SHIPPED_MUSICNET_MODEL } from '../cli/shippedModels.js';
 import { loadComposerModel } from '../model/compose/composerModel.js';
+import { DEFAULT_REPEAT_PENALTY } from '../model/compose/request.js';
 import { startEngine } from '../model/engine.js';
 import { composeLikePiece, headerLike } from '../model/eval/generatedPieces.js';
 import {
@@ -42,11 +45,14 @@ const { values } = parseArgs({
     'top-ps': { type: 'string', default: '0.9,0.95,1' },
     /** Rhythm settings as T/P, or `same` (the rhythm sampled like the notes). */
     rhythms: { type: 'string', default: 'same,1/1,1/0.95' },
+    /** Nats against repeating a part's previous pitch; the shipped default unless given. */
+    'repeat-penalties': { type: 'string', default: String(DEFAULT_REPEAT_PENALTY) },
   },
 });
 const numbers = (list: string) => list.split(',').map(Number);
 const TEMPERATURES = numbers(values.temperatures);
 const TOP_PS = numbers(values['top-ps']);
+const REPEAT_PENALTIES = numbers(values['repeat-penalties']);
 const RHYTHMS: (FieldSampling | undefined)[] = values.rhythms.split(',').map((text) => {
   if (text === 'same') return undefined;
   const [temperature, topP] = text.split('/').map(Number);
@@ -65,7 +71,13 @@ if (dataset.kind === 'jsb') throw new Error('the sampling benchmark needs MusicN
 const model = await loadComposerModel(values.checkpoint ?? SHIPPED_MUSICNET_MODEL);
 const copies = Number(values.copies);
 
-async function score(pieces: readonly PreparedPiece[], temperature: number, topP: number, rhythm: FieldSampling = { temperature, topP }) {
+async function score(
+  pieces: readonly PreparedPiece[],
+  temperature: number,
+  topP: number,
+  rhythm: FieldSampling = { temperature, topP },
+  repeatPenalty = DEFAULT_REPEAT_PENALTY,
+) {
   const real = pieces.map((piece) => measurePiece(preparedPieceMeasured(piece, (dataset as { events: Uint16Array }).events)));
   const generated: MeasuredPiece[] = [];
   for (const [index, piece] of pieces.entries()) {
@@ -75,7 +87,7 @@ async function score(pieces: readonly PreparedPiece[], temperature: number, topP
       generated.push(
         composedMeasured(
           headerLike(piece, seconds, seed),
-          await composeLikePiece(model, piece, seconds, seed, { temperature, topP, rhythm }),
+          await composeLikePiece(model, piece, seconds, seed, { temperature, topP, rhythm, repeatPenalty }),
         ),
       );
     }
@@ -92,10 +104,13 @@ async function score(pieces: readonly PreparedPiece[], temperature: number, topP
     temperature,
     topP,
     rhythm,
+    repeatPenalty,
     one_nn_accuracy: oneNearestNeighbourAccuracy(real, measured),
     mean_abs_z: zDistance,
     means: Object.fromEntries(MEASURE_NAMES.map((name) => [name, ours[name].mean])),
     real_means: Object.fromEntries(MEASURE_NAMES.map((name) => [name, realSummary[name].mean])),
+    longest_run_median: ours.longestRun.median,
+    real_longest_run_median: realSummary.longestRun.median,
   };
 }
 
@@ -104,13 +119,16 @@ const grid = [];
 for (const temperature of TEMPERATURES) {
   for (const topP of TOP_PS) {
     for (const rhythm of RHYTHMS) {
-      const result = await score(valid, temperature, topP, rhythm);
-      grid.push(result);
-      process.stderr.write(
-        `notes T ${temperature} top-p ${topP}, rhythm T ${result.rhythm.temperature} top-p ${result.rhythm.topP}: ` +
-          `1-NN ${result.one_nn_accuracy.toFixed(3)}, mean |z| ${result.mean_abs_z.toFixed(3)}, polyphony ${result.means.polyphony?.toFixed(2)}, ` +
-          `repeats ${result.means.repeats?.toFixed(3)} (real ${result.real_means.repeats?.toFixed(3)})\n`,
-      );
+      for (const repeatPenalty of REPEAT_PENALTIES) {
+        const result = await score(valid, temperature, topP, rhythm, repeatPenalty);
+        grid.push(result);
+        process.stderr.write(
+          `notes T ${temperature} top-p ${topP}, rhythm T ${result.rhythm.temperature} top-p ${result.rhythm.topP}, repeat penalty ${repeatPenalty}: ` +
+            `1-NN ${result.one_nn_accuracy.toFixed(3)}, mean |z| ${result.mean_abs_z.toFixed(3)}, polyphony ${result.means.polyphony?.toFixed(2)}, ` +
+            `repeats ${result.means.repeats?.toFixed(3)} (real ${result.real_means.repeats?.toFixed(3)}), steps ${result.means.steps?.toFixed(3)}, ` +
+            `leaps ${result.means.leaps?.toFixed(3)}, key clarity ${result.means.localKeyClarity?.toFixed(3)}\n`,
+        );
+      }
     }
   }
 }
@@ -122,7 +140,8 @@ const test = await score(
   chosen.temperature,
   chosen.topP,
   chosen.rhythm,
+  chosen.repeatPenalty,
 );
 process.stdout.write(
-  `${JSON.stringify({ benchmark: 'sampling', checkpoint: model.folder, split: 'valid', copies, grid, chosen: { temperature: chosen.temperature, topP: chosen.topP, rhythm: chosen.rhythm }, test })}\n`,
+  `${JSON.stringify({ benchmark: 'sampling', checkpoint: model.folder, split: 'valid', copies, grid, chosen: { temperature: chosen.temperature, topP: chosen.topP, rhythm: chosen.rhythm, repeatPenalty: chosen.repeatPenalty }, test })}\n`,
 );

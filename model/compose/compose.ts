@@ -2,10 +2,10 @@ import { drawKey, keyName, parseKeyName } from '../analysis/keys.js';
 import { parseMetre } from '../analysis/metre.js';
 import { conditionsAt, scoreConditions, scoreGrammarRule, UNKNOWN_KEY } from '../codecs/scoreCodec.js';
 import { binToVelocity, type GridNote, STEPS_PER_BEAT } from '../encoding/grid.js';
-import { gridToEvents, REST_INSTRUMENT } from '../encoding/noteEvents.js';
+import { FIELD_INSTRUMENT, FIELD_PITCH, gridToEvents, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import { PieceContext } from '../encoding/pieceContext.js';
 import { findInstrumentation } from '../ensembles.js';
-import { type FieldSampling, sampleEvent } from '../generate/sampleEvents.js';
+import { type FieldPenalty, type FieldSampling, sampleEvent } from '../generate/sampleEvents.js';
 import type { LstmStepper } from '../generate/stepper.js';
 import { INSTRUMENTS, instrumentIndex, PART_COUNT, partIndex, partName, partOfIndex } from '../instruments.js';
 import { seededRandom } from '../lstm/params.js';
@@ -14,7 +14,7 @@ import { type EndingPlan, pieceRules, planEnding } from './constraints.js';
 import { ComposeError } from './errors.js';
 import type { ComposedNote, HeaderPart, PieceHeader } from './note.js';
 import { fitPrimer, readPrimer } from './primer.js';
-import { type ComposeRequest, DEFAULT_RHYTHM_SAMPLING } from './request.js';
+import { type ComposeRequest, DEFAULT_REPEAT_PENALTY, DEFAULT_RHYTHM_SAMPLING } from './request.js';
 
 const DEFAULT_TEMPO = 96;
 const DEFAULT_TIME_SIGNATURE: [number, number] = [4, 4];
@@ -35,6 +35,13 @@ export interface PiecePlan {
   topP: number;
   /** The sampling of when and how long: the time shift and the duration (see DEFAULT_RHYTHM_SAMPLING). */
   rhythm: FieldSampling;
+  /**
+   * Nats against repeating a pitch: when a note's pitch is drawn, the pitch its part played last
+   * has its probability (after temperature, before top-p) divided by e^repeatPenalty, the
+   * other pitches renormalized and unchanged relative to each other (see repeatPenaltyFor).
+   * 0 samples as the model does.
+   */
+  repeatPenalty: number;
 }
 
 /** The fields `PiecePlan.rhythm` samples. */
@@ -78,7 +85,15 @@ export function planPiece(request: ComposeRequest): PiecePlan {
     seed,
     seconds: (ending.endStep / STEPS_PER_BEAT) * (60 / tempo),
   };
-  return { header, primer, ending, temperature: request.temperature, topP: request.topP, rhythm: DEFAULT_RHYTHM_SAMPLING };
+  return {
+    header,
+    primer,
+    ending,
+    temperature: request.temperature,
+    topP: request.topP,
+    rhythm: DEFAULT_RHYTHM_SAMPLING,
+    repeatPenalty: request.repeatPenalty ?? DEFAULT_REPEAT_PENALTY,
+  };
 }
 
 /** The header's part indices (the encoding's part vocabulary) and their names by index. */
@@ -98,6 +113,29 @@ function toComposedNote(note: GridNote, secondsPerStep: number, primer: boolean,
     durationSeconds: note.durationSteps * secondsPerStep,
     ...(primer ? { primer: true } : {}),
   };
+}
+
+/**
+ * The penalty against a part repeating its last pitch: `lastPitch[part]` is the pitch of the
+ * part's most recent note (-1: none yet). Notes sharing an onset come in ascending pitch within
+ * a part (the canonical order), so that note is the top of the part's last chord, the pitch its
+ * top line moves from; within a chord the canonical order already forbids it. Undefined for 0.
+ * Only the penalty reads lastPitch, and it draws no random numbers, so seeding is unchanged.
+ */
+export function repeatPenaltyFor(nats: number, lastPitch: Int16Array): FieldPenalty | undefined {
+  if (nats <= 0) return undefined;
+  return (field, chosen) => {
+    if (field !== FIELD_PITCH) return undefined;
+    const part = chosen[FIELD_INSTRUMENT] as number;
+    const value = part === REST_INSTRUMENT ? -1 : (lastPitch[part] ?? -1);
+    return value >= 0 ? { value, nats } : undefined;
+  };
+}
+
+/** Notes the part's most recent pitch (rests leave it as it is). */
+export function rememberPitch(lastPitch: Int16Array, event: readonly number[]): void {
+  const part = event[FIELD_INSTRUMENT] as number;
+  if (part !== REST_INSTRUMENT) lastPitch[part] = event[FIELD_PITCH] as number;
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -135,12 +173,14 @@ async function* writePiece(
   const context = new PieceContext([{ step: 0, signature: header.timeSignature }], key);
   const fields = model.config.fields.length;
   let previous: number[] | undefined;
+  const lastPitch = new Int16Array(PART_COUNT + 1).fill(-1);
 
   const primerEvents = gridToEvents(plan.primer);
   for (let row = 0; row < primerEvents.length; row += fields) {
     stepper.advance(previous, conditionsAt(pieceRows, context));
     previous = Array.from(primerEvents.subarray(row, row + fields));
     context.push(previous);
+    rememberPitch(lastPitch, previous);
   }
   for (const note of plan.primer) {
     if (options.signal?.aborted) return;
@@ -152,7 +192,8 @@ async function* writePiece(
   const rulesAt = pieceRules(parts, ending, startedAtTime);
   const random = seededRandom(header.seed);
   const byField = model.config.fields.map((field) => (RHYTHM_FIELDS.includes(field.name) ? plan.rhythm : undefined));
-  const sampling = { temperature: plan.temperature, topP: plan.topP, random, byField };
+  const penalty = repeatPenaltyFor(plan.repeatPenalty, lastPitch);
+  const sampling = { temperature: plan.temperature, topP: plan.topP, random, byField, ...(penalty && { penalty }) };
   let sliceStarted = performance.now();
   const headContexts = (field: number, chosen: readonly number[]) => context.headFeaturesFor(field, chosen);
   while (!options.signal?.aborted) {
@@ -173,6 +214,7 @@ async function* writePiece(
     previous = event;
     if (onset !== context.time) startedAtTime.fill(0);
     context.push(event);
+    rememberPitch(lastPitch, event);
     const [, part, pitch, durationSteps, velocityBin] = event as [number, number, number, number, number];
     if (part !== REST_INSTRUMENT) {
       startedAtTime[part] = (startedAtTime[part] ?? 0) + 1;

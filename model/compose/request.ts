@@ -27,6 +27,24 @@ export const DEFAULT_TEMPERATURE = 0.6;
 export const DEFAULT_TOP_P = 1;
 /** The time shift's and duration's sampling (PiecePlan.rhythm); a request's temperature and top-p are for the notes. */
 export const DEFAULT_RHYTHM_SAMPLING = { temperature: 1, topP: 1 } as const;
+/**
+ * How strongly a note is kept from repeating its part's previous pitch (PiecePlan.repeatPenalty):
+ * in nats, the repeat's probability after temperature is divided by e^repeatPenalty (see
+ * compose.ts). Chosen by `node dist/benchmarks/sampling.js --temperatures 0.6,0.7 --top-ps 1
+ * --rhythms 1/1 --repeat-penalties 0,0.5,1,1.5,2 --copies 2` (2026-12-03,
+ * `benchmarks/results/sampling-2026-12-03-penalty.json`, validation split, same tie rule): every
+ * setting's 1-NN accuracy fell within 0.05 of the best (0.747-0.782), and notes at 0.6 / 1 with
+ * 1.5 nats came closest on the measures (mean |z| 0.262 against 0.456 with no penalty). There,
+ * against penalty 0: repeats 0.112 (real 0.116) against 0.248, longest run median 3 against 4
+ * (real 2), steps 0.500 against 0.553 (real 0.549: repeats count as steps), leaps 0.054 against
+ * 0.055 (real 0.100), local key clarity 0.935 against 0.936 (real 0.946), 1-NN 0.782 against
+ * 0.747 (inside the noise). On the test split, 1.5 against 0 nats (`sampling-2026-12-03-penalty0.json`):
+ * repeats 0.113 against 0.237 (real 0.103), mean |z| 0.185 against 0.451, 1-NN 0.816 against
+ * 0.897, key clarity 0.927 against 0.939 (real 0.929). The temperature stays 0.6: at 0.7 key
+ * clarity fell to 0.91.
+ */
+export const DEFAULT_REPEAT_PENALTY = 1.5;
+export const MAX_REPEAT_PENALTY = 5;
 
 /**
  * What to compose. The same fields reach us from the command line, the web API and Discord,
@@ -56,6 +74,8 @@ export const composeRequestSchema = z.object({
     .optional(),
   temperature: z.number().min(0.1).max(2).default(DEFAULT_TEMPERATURE),
   topP: z.number().gt(0).max(1).default(DEFAULT_TOP_P),
+  /** Nats taken off a note repeating its part's previous pitch (0: none); see DEFAULT_REPEAT_PENALTY. */
+  repeatPenalty: z.number().min(0).max(MAX_REPEAT_PENALTY).default(DEFAULT_REPEAT_PENALTY),
   seed: z
     .number()
     .int()
@@ -65,7 +85,12 @@ export const composeRequestSchema = z.object({
 });
 
 export type ComposeRequestInput = z.input<typeof composeRequestSchema>;
-export type ComposeRequestFields = z.output<typeof composeRequestSchema>;
+type ParsedRequest = z.output<typeof composeRequestSchema>;
+/**
+ * A parsed request always carries repeatPenalty; it is optional here for requests stored before
+ * it existed and ones built in code, which planPiece gives DEFAULT_REPEAT_PENALTY.
+ */
+export type ComposeRequestFields = Omit<ParsedRequest, 'repeatPenalty'> & Partial<Pick<ParsedRequest, 'repeatPenalty'>>;
 
 /** A validated request plus the optional primer MIDI file to continue. */
 export interface ComposeRequest extends ComposeRequestFields {

@@ -1,5 +1,5 @@
 import type { NetworkConfig } from '../lstm/config.js';
-import { draw, MASKED_LOGIT, nucleus, softmaxWithTemperature } from './sampling.js';
+import { draw, MASKED_LOGIT, nucleus, penalize, softmaxWithTemperature } from './sampling.js';
 import type { LstmStepper } from './stepper.js';
 
 /** How sharply one field's distribution is drawn from: softmax temperature, then nucleus (top-p) truncation. */
@@ -13,7 +13,16 @@ export interface SamplingOptions extends FieldSampling {
   random: () => number;
   /** Settings of their own for some fields, by field index; the others use temperature and topP. */
   byField?: readonly (FieldSampling | undefined)[];
+  /** A value to make less likely, given the fields chosen so far (see FieldPenalty). */
+  penalty?: FieldPenalty;
 }
+
+/**
+ * One value of field `field` to draw less often given the fields chosen so far (say the pitch
+ * the chosen part played last): its probability, after temperature and before top-p, is divided
+ * by e^nats. Undefined: the field is drawn as it is.
+ */
+export type FieldPenalty = (field: number, chosen: readonly number[]) => { value: number; nats: number } | undefined;
 
 /**
  * Rules an event must obey beyond the model's own preferences: a mask per field given the
@@ -52,7 +61,8 @@ function allMasked(logits: Float32Array): boolean {
 
 /**
  * Samples the next event field by field from a stepper that has just read the previous event.
- * Masks apply before temperature and top-p, so a forbidden value can never be drawn. When a
+ * Masks apply before temperature and top-p, so a forbidden value can never be drawn; a penalty
+ * (options.penalty) applies to the tempered distribution, before top-p. When a
  * choice leaves a later field nothing allowed (say pitch 108 on a piano that must now play a
  * higher note at the same onset), that choice is excluded and the earlier field drawn again.
  */
@@ -81,7 +91,10 @@ export function sampleEvent(
       continue;
     }
     const { temperature, topP } = options.byField?.[field] ?? options;
-    chosen.push(draw(nucleus(softmaxWithTemperature(logits, temperature), topP), options.random()));
+    let probabilities = softmaxWithTemperature(logits, temperature);
+    const penalty = options.penalty?.(field, chosen);
+    if (penalty) probabilities = penalize(probabilities, penalty.value, penalty.nats);
+    chosen.push(draw(nucleus(probabilities, topP), options.random()));
     field++;
   }
   return chosen;

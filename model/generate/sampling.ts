@@ -1,6 +1,6 @@
 /**
- * Sampling filters as pure functions over logits: temperature, nucleus (top-p), masking, and a
- * draw from a seeded generator. Same inputs, same draws: generation is deterministic per seed.
+ * Sampling filters as pure functions over logits: temperature, a penalty on one value, nucleus
+ * (top-p), masking, and a draw from a seeded generator. Same inputs, same draws: generation is deterministic per seed.
  */
 
 export const MASKED_LOGIT = Number.NEGATIVE_INFINITY;
@@ -29,6 +29,22 @@ export function softmaxWithTemperature(logits: ArrayLike<number>, temperature: n
   }
   for (let i = 0; i < probabilities.length; i++) probabilities[i] = (probabilities[i] as number) / sum;
   return probabilities;
+}
+
+/**
+ * The same distribution with one value's probability divided by e^nats and the whole
+ * renormalized: every other value keeps its ratio to every other, and the penalized value's
+ * odds against each of them fall by exactly e^nats. Returns the input itself when there is
+ * nothing to change (nats 0, or the value already impossible), so a zero penalty changes no bit.
+ */
+export function penalize(probabilities: Float64Array, value: number, nats: number): Float64Array {
+  const before = probabilities[value] ?? 0;
+  if (nats <= 0 || before <= 0) return probabilities;
+  const after = before / Math.exp(nats);
+  const mass = 1 - before + after;
+  const penalized = new Float64Array(probabilities.length);
+  for (let i = 0; i < probabilities.length; i++) penalized[i] = (i === value ? after : (probabilities[i] as number)) / mass;
+  return penalized;
 }
 
 /**

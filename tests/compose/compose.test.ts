@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_MUSICNET_MODEL } from '../../cli/shippedModels.js';
-import { compose, composePlanned, planPiece } from '../../model/compose/compose.js';
+import { compose, composePlanned, planPiece, rememberPitch, repeatPenaltyFor } from '../../model/compose/compose.js';
 import { type ComposerModel, loadComposerModel } from '../../model/compose/composerModel.js';
 import { ComposeError } from '../../model/compose/errors.js';
 import type { ComposedNote } from '../../model/compose/note.js';
-import { type ComposeRequest, parseComposeRequest } from '../../model/compose/request.js';
+import { type ComposeRequest, DEFAULT_REPEAT_PENALTY, parseComposeRequest } from '../../model/compose/request.js';
 import { composedToMidi } from '../../model/compose/toMidi.js';
+import { FIELD_PITCH, REST_INSTRUMENT } from '../../model/encoding/noteEvents.js';
 import { ENSEMBLES, findInstrumentation, INSTRUMENTATION_NAMES } from '../../model/ensembles.js';
-import { INSTRUMENTS } from '../../model/instruments.js';
+import { INSTRUMENTS, PART_COUNT } from '../../model/instruments.js';
 import { readMidiIndependently } from '../helpers/independentMidi.js';
 import { MUSICNET_MIDIS } from '../helpers/paths.js';
 
@@ -176,6 +177,62 @@ describe('compose', () => {
   ])('rejects %j with a message naming the field', (input, message) => {
     expect(() => parseComposeRequest(input)).toThrow(ComposeError);
     expect(() => parseComposeRequest(input)).toThrow(message);
+  });
+
+  it('takes a repeat penalty of 0 to 5 nats, the default when none is given', () => {
+    expect(parseComposeRequest({ instrument: 'violin' }).repeatPenalty).toBe(DEFAULT_REPEAT_PENALTY);
+    expect(parseComposeRequest({ instrument: 'violin', repeatPenalty: 0 }).repeatPenalty).toBe(0);
+    expect(parseComposeRequest({ instrument: 'violin', repeatPenalty: 2.5 }).repeatPenalty).toBe(2.5);
+    expect(parseComposeRequest({ instrument: 'violin', repeatPenalty: 5 }).repeatPenalty).toBe(5);
+    for (const repeatPenalty of [-0.1, 5.1, Number.NaN, '1'])
+      expect(() => parseComposeRequest({ instrument: 'violin', repeatPenalty })).toThrow(/repeatPenalty/);
+    // Requests built in code (or stored before the field existed) get the default.
+    expect(planPiece(request({ instrument: 'violin', seed: 1 })).repeatPenalty).toBe(DEFAULT_REPEAT_PENALTY);
+    expect(planPiece(request({ instrument: 'violin', seed: 1, repeatPenalty: 1.5 })).repeatPenalty).toBe(1.5);
+  });
+
+  it('penalizes only the pitch its part played last, and only when that part plays', () => {
+    const lastPitch = new Int16Array(PART_COUNT + 1).fill(-1);
+    const penalty = repeatPenaltyFor(1.5, lastPitch);
+    expect(repeatPenaltyFor(0, lastPitch)).toBeUndefined();
+    expect(penalty?.(FIELD_PITCH, [6, 3])).toBeUndefined();
+    rememberPitch(lastPitch, [6, 3, 67, 12, 4]);
+    rememberPitch(lastPitch, [0, 5, 48, 12, 4]);
+    rememberPitch(lastPitch, [24, REST_INSTRUMENT, 0, 1, 0]);
+    expect(penalty?.(FIELD_PITCH, [6, 3])).toEqual({ value: 67, nats: 1.5 });
+    expect(penalty?.(FIELD_PITCH, [6, 5])).toEqual({ value: 48, nats: 1.5 });
+    expect(penalty?.(FIELD_PITCH, [6, 4])).toBeUndefined();
+    expect(penalty?.(FIELD_PITCH, [24, REST_INSTRUMENT])).toBeUndefined();
+    for (const field of [0, 1, 3, 4]) expect(penalty?.(field, [6, 3, 67, 12])).toBeUndefined();
+    rememberPitch(lastPitch, [6, 3, 69, 12, 4]);
+    expect(penalty?.(FIELD_PITCH, [0, 3])).toEqual({ value: 69, nats: 1.5 });
+  });
+
+  it('repeats pitches less under a strong penalty, with the same notes until the first one it turns', async () => {
+    const repeats = (notes: readonly ComposedNote[]) => {
+      const last = new Map<string, number>();
+      let count = 0;
+      for (const note of notes) {
+        const part = note.part ?? note.instrument;
+        if (last.get(part) === note.pitch) count++;
+        last.set(part, note.pitch);
+      }
+      return count;
+    };
+    let without = 0;
+    let withPenalty = 0;
+    for (const seed of [1, 2, 3]) {
+      const plain = await collect(
+        composePlanned(model, planPiece(request({ instrument: 'violin', temperature: 0.6, topP: 1, seed, repeatPenalty: 0 }))),
+      );
+      const penalized = await collect(
+        composePlanned(model, planPiece(request({ instrument: 'violin', temperature: 0.6, topP: 1, seed, repeatPenalty: 5 }))),
+      );
+      expect(penalized[0]).toEqual(plain[0]);
+      without += repeats(plain);
+      withPenalty += repeats(penalized);
+    }
+    expect(withPenalty).toBeLessThan(without / 2);
   });
 
   it('rejects a primer that is not MIDI, or has no notes, with a clear message', () => {
