@@ -176,7 +176,7 @@ async function warmUpSynth(synth: Synth, renders: number): Promise<void> {
   await Promise.all(Array.from({ length: renders }, drain));
 }
 
-/** A stepper costs ~25 ms to make (a fresh WebAssembly memory): make one per piece slot now, not on a piece's first note. */
+/** A stepper can cost ~25 ms to make (a fresh WebAssembly memory, for every eighth): make one per piece slot now, not on a piece's first note. */
 function warmUpSteppers(model: ComposerModel, pieces: number): void {
   const steppers = Array.from({ length: pieces }, () => borrowStepper(model));
   for (const stepper of steppers) returnStepper(model, stepper);
