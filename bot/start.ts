@@ -1,11 +1,12 @@
 import type { Studio } from '../studio/index.js';
-import { type RunningBot, startBot } from './bot.js';
+import type { RunningBot } from './bot.js';
 import { botConfigFromEnvironment } from './config.js';
-import { startShards } from './shards.js';
 
 /**
  * Starts the Discord bot when DISCORD_TOKEN is set, in this process with the app's studio, or as
  * shard processes when PARTITA_BOT_SHARDS is set; otherwise says plainly that it is off.
+ * discord.js is imported only then: it holds ~35 MB of the process's memory, for nothing when the
+ * bot is off.
  */
 export async function startBotIfConfigured(studio: Studio, log: (line: string) => void): Promise<{ close(): Promise<void> } | undefined> {
   const config = botConfigFromEnvironment();
@@ -14,6 +15,7 @@ export async function startBotIfConfigured(studio: Studio, log: (line: string) =
     return undefined;
   }
   if (config.shards !== undefined) {
+    const { startShards } = await import('./shards.js');
     const manager = await startShards(config, config.shards, log);
     return {
       async close() {
@@ -21,6 +23,7 @@ export async function startBotIfConfigured(studio: Studio, log: (line: string) =
       },
     };
   }
+  const { startBot } = await import('./bot.js');
   const bot: RunningBot = await startBot(config, studio, log);
   return bot;
 }
