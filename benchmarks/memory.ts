@@ -1,6 +1,6 @@
 /**
  * What `partita serve` holds in memory, started as a user starts it: `node bin/partita.js serve`
- * on a free port with an empty app data folder, for each worker count asked (PARTITA_WORKERS).
+ * (`--port 0`) with an empty app data folder, for each worker count asked (PARTITA_WORKERS).
  * The process's resident set (VmRSS in /proc/<pid>/status: every thread, the compose workers
  * included, is in it) idle after start-up, then sampled while composing `--pieces` pieces at once
  * through the HTTP API (POST /api/pieces) until all are done, and the kernel's own peak (VmHWM,
@@ -15,7 +15,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,31 +52,35 @@ function statusMb(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile')
   return Math.round((Number(match[1]) * KB) / MB);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function untilHealthy(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    const healthy = await fetch(`${url}/api/health`).then(
-      (response) => response.ok,
-      () => false,
+/**
+ * The server's address, from the line serve prints once its workers are ready (`--port 0`: the
+ * system chose the port), checked by /api/health.
+ */
+async function serverUrl(child: ChildProcess, stderr: () => string): Promise<string> {
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(
+      () => reject(new Error(`partita serve did not start in ${START_TIMEOUT_MS / 1000} s: ${stderr()}`)),
+      START_TIMEOUT_MS,
     );
-    if (healthy) return;
-    await sleep(250);
-  }
-  throw new Error(`partita serve did not become healthy (exit ${child.exitCode}): ${stderr()}`);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /web player is at (http:\/\/\S+?)\/?\s/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`partita serve exited (${code}) before it started: ${stderr()}`));
+    });
+  });
+  const health = await fetch(`${url}/api/health`);
+  if (!health.ok) throw new Error(`/api/health answered ${health.status}`);
+  return url;
 }
 
 function median(numbers: number[]): number {
@@ -147,13 +150,11 @@ async function composeAtOnce(url: string, pid: number) {
 
 async function measure(workers: number) {
   const dataFolder = mkdtempSync(join(tmpdir(), 'partita-bench-memory-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [join(APP_ROOT, 'bin', 'partita.js'), 'serve', '--port', String(port)], {
+  const child = spawn(process.execPath, [join(APP_ROOT, 'bin', 'partita.js'), 'serve', '--port', '0'], {
     cwd: APP_ROOT,
     env: { ...process.env, PARTITA_APP_DATA: dataFolder, PARTITA_WORKERS: String(workers) },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -161,7 +162,7 @@ async function measure(workers: number) {
   });
   const pid = child.pid as number;
   try {
-    await untilHealthy(url, child, () => stderr);
+    const url = await serverUrl(child, () => stderr);
     const startSeconds = (performance.now() - started) / 1000;
     const startPeakMb = statusMb(pid, 'VmHWM');
     await sleep(settleMs);

@@ -34,6 +34,26 @@ function fluidHeapMb(): number | undefined {
   }
 }
 
+/**
+ * The mappings holding most of the RSS (/proc/self/smaps): a WebAssembly memory is one anonymous
+ * mapping of 8-10 GB reserved (guard regions included), only its touched pages resident.
+ */
+function largestMappings(count = 12): string[] {
+  const mappings: { rssKb: number; sizeMb: number; name: string }[] = [];
+  let current: { sizeMb: number; name: string } | undefined;
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const size = Number.parseInt(header[2] as string, 16) - Number.parseInt(header[1] as string, 16);
+      current = { sizeMb: Math.round(size / MB), name: header[3] || '[anonymous]' };
+    } else if (line.startsWith('Rss:') && current) mappings.push({ ...current, rssKb: Number(line.split(/\s+/)[1]) });
+  }
+  return mappings
+    .sort((a, b) => b.rssKb - a.rssKb)
+    .slice(0, count)
+    .map((mapping) => `${Math.round(mapping.rssKb / 1024)} MB resident of ${mapping.sizeMb} MB: ${mapping.name}`);
+}
+
 const steps: Record<string, unknown>[] = [];
 function step(name: string, extra: Record<string, unknown> = {}): void {
   const usage = process.memoryUsage();
@@ -67,5 +87,6 @@ await Promise.all(Array.from({ length: Number(values.renders) }, drain));
 step(`${values.renders} FluidSynth instances`, { seconds: Number(((performance.now() - started) / 1000).toFixed(1)) });
 globalThis.gc?.();
 step('after gc (if --expose-gc)');
+const mappings = largestMappings();
 synth.close();
-process.stdout.write(`${JSON.stringify({ steps }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ steps, largestMappings: mappings }, null, 2)}\n`);
