@@ -1,20 +1,15 @@
 import { DataError } from '../model/ingest/dataset.js';
 import { StudioSettingError } from '../studio/settings.js';
-import { BENCH_USAGE, runBench } from './commands/bench.js';
-import { BOT_USAGE, runBot } from './commands/bot.js';
-import { EVAL_USAGE, runEval } from './commands/eval.js';
-import { GENERATE_USAGE, runGenerate } from './commands/generate.js';
-import { PREPARE_USAGE, runPrepare } from './commands/prepare.js';
-import { runTrain, TRAIN_USAGE } from './commands/train.js';
 import { loadDotEnv } from './dotenv.js';
 import { UsageError } from './usageError.js';
+import { BENCH_USAGE, BOT_USAGE, EVAL_USAGE, GENERATE_USAGE, PREPARE_USAGE, TRAIN_USAGE } from './usages.js';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | Promise<void> }> = {
-  prepare: { usage: PREPARE_USAGE, run: runPrepare },
-  train: { usage: TRAIN_USAGE, run: runTrain },
-  eval: { usage: EVAL_USAGE, run: runEval },
-  bench: { usage: BENCH_USAGE, run: runBench },
-  generate: { usage: GENERATE_USAGE, run: runGenerate },
+  prepare: { usage: PREPARE_USAGE, run: async (argv) => (await import('./commands/prepare.js')).runPrepare(argv) },
+  train: { usage: TRAIN_USAGE, run: async (argv) => (await import('./commands/train.js')).runTrain(argv) },
+  eval: { usage: EVAL_USAGE, run: async (argv) => (await import('./commands/eval.js')).runEval(argv) },
+  bench: { usage: BENCH_USAGE, run: async (argv) => (await import('./commands/bench.js')).runBench(argv) },
+  generate: { usage: GENERATE_USAGE, run: async (argv) => (await import('./commands/generate.js')).runGenerate(argv) },
   serve: {
     usage: 'partita serve [--port 8000] [--host 127.0.0.1]',
     run: async (argv) => (await import('./commands/serve.js')).runServe(argv),
@@ -23,7 +18,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => void | 
     usage: "partita worker   (composes the queue's pieces: PARTITA_REDIS_URL, PARTITA_WORKERS threads)",
     run: async (argv) => (await import('./commands/worker.js')).runWorker(argv),
   },
-  bot: { usage: BOT_USAGE, run: runBot },
+  bot: { usage: BOT_USAGE, run: async (argv) => (await import('./commands/bot.js')).runBot(argv) },
 };
 
 function usage(): string {

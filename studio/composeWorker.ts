@@ -14,7 +14,16 @@ import { borrowStepper, type ComposerModel, loadComposerModel, returnStepper } f
 import type { ComposedNote } from '../model/compose/note.js';
 import { composedToMidi } from '../model/compose/toMidi.js';
 import { composedToMusicXml } from '../notation/musicXml.js';
-import { CHANNELS, loadSynth, OpusFrameEncoder, oggOpusFile, type Synth, writeAudioFile } from '../synth/index.js';
+import {
+  CHANNELS,
+  loadSynth,
+  OpusFrameEncoder,
+  oggOpusFile,
+  readWavPcm,
+  type Synth,
+  WavFileWriter,
+  writeAudioFile,
+} from '../synth/index.js';
 import { Feed } from './feed.js';
 import type { FromWorker, PieceOutputPaths, ToWorker } from './workerProtocol.js';
 
@@ -22,7 +31,7 @@ export interface ComposeWorkerData {
   modelPath: string;
   /** Pieces this worker composes at once, interleaved (each has its own stepper). */
   piecesAtOnce: number;
-  /** Pieces it renders at once, each on its own FluidSynth instance (~150 MB, seconds to make); the others' audio waits its turn. */
+  /** Pieces it renders at once, each on its own FluidSynth instance (a few MB, 0.1 s to make); the others' audio waits its turn. */
   rendersAtOnce: number;
   soundFontPath?: string;
 }
@@ -60,19 +69,27 @@ async function writeAtomically(path: string, bytes: Uint8Array | string): Promis
 }
 
 interface PieceAudio {
-  pcm: Int16Array[];
+  /** The .wav, written as the piece renders: its PCM is never all in memory (57.6 MB for five minutes). */
+  wav: WavFileWriter;
+  /** Frames rendered. */
+  samples: number;
   /** Every Opus packet the piece's listeners got, the encoder's flush included. */
   packets: Uint8Array[];
 }
 
+/** The .wav finished, then the .mp3 made from it: ffmpeg reads the same PCM it was piped from memory before. */
+async function writeWavThenMp3(paths: PieceOutputPaths, wav: WavFileWriter): Promise<number> {
+  const seconds = await wav.finish();
+  await writeAudioFile(readWavPcm(paths.wav), paths.mp3);
+  return seconds;
+}
+
 async function writeFiles(paths: PieceOutputPaths, message: StartMessage, notes: ComposedNote[], audio: PieceAudio): Promise<number> {
   await mkdir(dirname(paths.mid), { recursive: true });
-  const samples = audio.pcm.reduce((sum, chunk) => sum + chunk.length / CHANNELS, 0);
   const [seconds] = await Promise.all([
-    writeAudioFile(audio.pcm, paths.wav),
+    writeWavThenMp3(paths, audio.wav),
     // The .ogg is the packets the listeners heard: no second Opus encoder for it.
-    writeAtomically(paths.ogg, oggOpusFile(audio.packets, samples)),
-    writeAudioFile(audio.pcm, paths.mp3),
+    writeAtomically(paths.ogg, oggOpusFile(audio.packets, audio.samples)),
     writeAtomically(paths.mid, composedToMidi(message.plan.header, notes, message.title)),
     writeAtomically(paths.notes, JSON.stringify(notes)),
     writeScore(paths, message, notes),
@@ -127,19 +144,27 @@ async function writePiece(model: ComposerModel, synth: Synth, message: StartMess
 
   // The one encoder of this piece's live audio, whoever and however many listen (web and Discord alike).
   const encoder = new OpusFrameEncoder();
-  const audio: PieceAudio = { pcm: [], packets: [] };
+  await mkdir(dirname(message.paths.wav), { recursive: true });
+  const audio: PieceAudio = { wav: await WavFileWriter.open(message.paths.wav), samples: 0, packets: [] };
   const send = (packets: Uint8Array[]): void => {
     audio.packets.push(...packets);
     post({ type: 'opus', id, packets });
   };
-  for await (const chunk of synth.render(toRender, plan.header)) {
-    if (signal.aborted) break;
-    audio.pcm.push(chunk);
-    send(encoder.encode(chunk));
+  try {
+    for await (const chunk of synth.render(toRender, plan.header)) {
+      if (signal.aborted) break;
+      audio.wav.append(chunk);
+      audio.samples += chunk.length / CHANNELS;
+      send(encoder.encode(chunk));
+    }
+    if (!signal.aborted) send(encoder.flush());
+    await composing;
+  } catch (error) {
+    await audio.wav.abort();
+    throw error;
   }
-  if (!signal.aborted) send(encoder.flush());
-  await composing;
   if (signal.aborted) {
+    await audio.wav.abort();
     post({ type: 'cancelled', id, noteCount: notes.length });
     return;
   }
@@ -163,10 +188,9 @@ async function start(model: ComposerModel, synth: Synth, message: StartMessage):
 
 /**
  * The synth makes a FluidSynth instance the first time it has more renders at once than instances,
- * which takes seconds (every SoundFont sample is decoded): empty renders, all at once, make every
- * instance now so that no piece waits for one.
+ * which holds this thread for a moment: empty renders, all at once, make every instance now so that
+ * no piece waits for one.
  */
-/** Makes every synth instance a render may need, by rendering nothing on each. */
 async function warmUpSynth(synth: Synth, renders: number): Promise<void> {
   const drain = async (): Promise<void> => {
     for await (const _ of synth.render([], { instruments: ['piano'] }, { tailSeconds: 0 })) {
@@ -176,7 +200,7 @@ async function warmUpSynth(synth: Synth, renders: number): Promise<void> {
   await Promise.all(Array.from({ length: renders }, drain));
 }
 
-/** A stepper costs ~25 ms to make (a fresh WebAssembly memory): make one per piece slot now, not on a piece's first note. */
+/** A stepper can cost ~25 ms to make (a fresh WebAssembly memory, for every eighth): make one per piece slot now, not on a piece's first note. */
 function warmUpSteppers(model: ComposerModel, pieces: number): void {
   const steppers = Array.from({ length: pieces }, () => borrowStepper(model));
   for (const stepper of steppers) returnStepper(model, stepper);
@@ -187,11 +211,11 @@ async function main(): Promise<void> {
     loadComposerModel(data.modelPath),
     loadSynth({ maxConcurrentRenders: data.rendersAtOnce, soundFontPath: data.soundFontPath }),
   ]);
-  // Every synth instance is made before the worker says it is ready. Each costs seconds of CPU
-  // (every .sf3 sample decoded) and ~150 MB, and making one blocks this thread: made on demand,
-  // the second render's instance stalled every piece this worker was composing (first note p95
-  // 21.8 s with 8 pieces at once, against < 1 s warmed). The price is start-up: over a minute
-  // beside a training run on 2 cores.
+  // Every synth instance is made before the worker says it is ready. When each decoded the whole
+  // .sf3 (seconds of CPU, ~140 MB), one made on demand stalled every piece this worker was
+  // composing (first note p95 21.8 s with 8 pieces at once, against < 1 s warmed). Now that they
+  // share the decoded samples (synth/fluid.ts) one costs ~0.1 s and a few MB, but it still blocks
+  // this thread, so they are still made here, where it costs nothing.
   await warmUpSynth(synth, data.rendersAtOnce);
   warmUpSteppers(model, data.piecesAtOnce);
   const pieces = new Set<Promise<void>>();

@@ -1,8 +1,8 @@
 /**
  * Synthesizer instances shared by renders. A render owns an instance from its first chunk to its last,
  * and a stream may be drained at playback speed, so concurrent renders each need their own. Instances
- * cost seconds to load and about 150 MB each: the pool makes them only when all are busy, up to a limit,
- * and further renders wait their turn.
+ * cost a tenth of a second and a few MB each (the samples are shared, fluid.ts): the pool makes them only
+ * when all are busy, up to a limit, and further renders wait their turn.
  */
 export class Pool<T> {
   private readonly idle: T[] = [];

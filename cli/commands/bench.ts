@@ -10,11 +10,13 @@ import { codedData } from '../../model/train/dataForTraining.js';
 import { progressBar } from '../progress.js';
 import { SHIPPED_MUSICNET_MODEL } from '../shippedModels.js';
 import { UsageError } from '../usageError.js';
+import { BENCH_USAGE } from '../usages.js';
 import { runJsbBenchmark } from './benchJsb.js';
 import { runSpeedBenchmark } from './benchSpeed.js';
 import { defaultPreparedFolder } from './prepare.js';
 
-export const BENCH_USAGE = 'partita bench jsb|speed|train|conditioning [--checkpoint DIR] [--seed-checkpoint DIR] [--data DATA] --json';
+export { BENCH_USAGE };
+
 const DEFAULT_MUSICNET = '../shared/data/musicnet';
 
 export async function runBench(argv: string[]): Promise<void> {

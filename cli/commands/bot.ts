@@ -2,8 +2,9 @@ import { parseArgs } from 'node:util';
 import { describeChanges, registerCommands } from '../../bot/commandRegistry.js';
 import { botConfigFromEnvironment } from '../../bot/config.js';
 import { UsageError } from '../usageError.js';
+import { BOT_USAGE } from '../usages.js';
 
-export const BOT_USAGE = 'partita bot register [--guild ID] [--json]   (puts the slash commands; serve does not)';
+export { BOT_USAGE };
 
 /** `partita bot register`: the deploy step of discord.js's guide, reading the bot's settings from the environment or .env. */
 export async function runBot(argv: string[]): Promise<void> {

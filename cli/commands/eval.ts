@@ -9,10 +9,11 @@ import { buildSeedModel, loadSeedParams } from '../../model/seed/seedModel.js';
 import { progressBar } from '../progress.js';
 import { SHIPPED_MUSICNET_MODEL, SHIPPED_SEED_MODEL } from '../shippedModels.js';
 import { UsageError } from '../usageError.js';
+import { EVAL_USAGE } from '../usages.js';
 import { defaultPreparedFolder } from './prepare.js';
 
-export const EVAL_USAGE =
-  'partita eval --data DATA [--checkpoint DIR] [--seed-checkpoint DIR] [--split test|valid|all] [--samples N] [--pieces N] --json';
+export { EVAL_USAGE };
+
 const SPLITS = ['test', 'valid', 'train', 'all'] as const;
 
 export async function runEval(argv: string[]): Promise<void> {

@@ -12,9 +12,10 @@ import { composedToMusicXml } from '../../notation/musicXml.js';
 import { loadSynth } from '../../synth/index.js';
 import { SHIPPED_MUSICNET_MODEL } from '../shippedModels.js';
 import { UsageError } from '../usageError.js';
+import { GENERATE_USAGE } from '../usages.js';
 
-export const GENERATE_USAGE =
-  'partita generate [--checkpoint DIR] --instrument NAME [--composer NAME] [--seconds S] [--tempo BPM] [--key KEY] [--metre N/D] [--temperature T] [--top-p P] [--seed N] [--primer FILE.mid] --out FILE.(mid|wav|ogg|mp3|svg|musicxml|pdf)';
+export { GENERATE_USAGE };
+
 const OUTPUT_EXTENSIONS = ['.mid', '.midi', '.wav', '.ogg', '.mp3', '.svg', '.musicxml', '.pdf'];
 
 function numberFlag(name: string, value: string | undefined): number | undefined {

@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import { prepare } from '../../model/prepare/prepare.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usageError.js';
+import { PREPARE_USAGE } from '../usages.js';
 import { formatPrepareSummary } from './prepareReport.js';
 
-export const PREPARE_USAGE = 'partita prepare --data DATA [--out DIR] [--json]';
+export { PREPARE_USAGE };
 
 /** Where prepared arrays go unless --out says otherwise: one folder per data path. */
 export function defaultPreparedFolder(dataPath: string): string {

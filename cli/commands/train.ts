@@ -10,10 +10,10 @@ import { train, trainSettingsSchema } from '../../model/train/trainer.js';
 import { WorkerGradientEngine } from '../../model/train/workerEngine.js';
 import { formatSeconds, progressBar } from '../progress.js';
 import { UsageError } from '../usageError.js';
+import { TRAIN_USAGE } from '../usages.js';
 import { defaultPreparedFolder } from './prepare.js';
 
-export const TRAIN_USAGE =
-  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--warm-start MODEL] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N] [--checkpoint-minutes N] [--learning-rate X] [--dropout P]';
+export { TRAIN_USAGE };
 
 function positiveNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -14,8 +14,9 @@ export interface ComposerModel {
   /** The compiled SIMD kernel each generation's stepper instantiates over its own memory. */
   kernel: WebAssembly.Module;
   /**
-   * Steppers not writing a piece right now. Making one costs ~25 ms (a fresh 7 MB WebAssembly
-   * memory), half the first-note budget, so pieces borrow and return them.
+   * Steppers not writing a piece right now. Making one can cost ~25 ms (every eighth makes a fresh
+   * 7 MB WebAssembly memory with the weights, which the next seven share), half the first-note
+   * budget, so pieces borrow and return them.
    */
   idleSteppers: LstmStepper[];
 }

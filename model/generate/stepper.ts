@@ -31,9 +31,14 @@ interface MatrixSlot {
   stride: number;
 }
 
-/** Where the stepper's vectors and matrices sit in the kernel's memory (float offsets). */
+/**
+ * Where the stepper's vectors and matrices sit in the kernel's memory (float offsets): the weights
+ * (matrices and biases, read only) in `[0, weightFloats)`, shared by every stepper of a memory, and
+ * each stepper's own vectors in `scratchFloats` from its scratch base.
+ */
 interface StepperLayout {
-  floats: number;
+  weightFloats: number;
+  scratchFloats: number;
   layers: { weights: MatrixSlot; bias: number; input: number; inputSize: number; gates: number }[];
   headInput: number;
   projection: MatrixSlot;
@@ -43,30 +48,39 @@ interface StepperLayout {
   logits: number;
 }
 
-function planLayout(config: NetworkConfig): StepperLayout {
+/** The layout with a stepper's vectors from `scratchBase` (default: right after the weights); the weights' offsets never depend on it. */
+function planLayout(config: NetworkConfig, scratchBase?: number): StepperLayout {
   const H = config.hiddenSize;
-  const layout = new FloatLayout();
+  const weights = new FloatLayout();
   const matrix = (rows: number, cols: number): MatrixSlot => {
     const stride = roundUpTo4(cols);
-    return { offset: layout.take(rows * stride), rows, cols, stride };
+    return { offset: weights.take(rows * stride), rows, cols, stride };
   };
-  const layers = Array.from({ length: config.layers }, (_, layer) => {
+  const layerWeights = Array.from({ length: config.layers }, (_, layer) => {
     const inputSize = layerInputSize(config, layer);
-    return {
-      weights: matrix(inputSize + H, 4 * H),
-      bias: layout.take(4 * H),
-      input: layout.take(inputSize + H),
-      inputSize,
-      gates: layout.take(4 * H),
-    };
+    return { weights: matrix(inputSize + H, 4 * H), bias: weights.take(4 * H), inputSize };
   });
-  const headInput = layout.take(H);
   const projection = matrix(H, config.headSize);
-  const projected = layout.take(config.headSize);
-  const hidden = layout.take(config.headSize);
   const heads = config.fields.map((field) => matrix(config.headSize, field.vocab));
-  const logits = layout.take(Math.max(...config.fields.map((field) => roundUpTo4(field.vocab))));
-  return { floats: layout.floats, layers, headInput, projection, projected, hidden, heads, logits };
+  const scratch = new FloatLayout();
+  scratch.floats = scratchBase ?? weights.floats;
+  const layers = layerWeights.map((slot) => ({ ...slot, input: scratch.take(slot.inputSize + H), gates: scratch.take(4 * H) }));
+  const headInput = scratch.take(H);
+  const projected = scratch.take(config.headSize);
+  const hidden = scratch.take(config.headSize);
+  const logits = scratch.take(Math.max(...config.fields.map((field) => roundUpTo4(field.vocab))));
+  const scratchFloats = scratch.floats - (scratchBase ?? weights.floats);
+  return { weightFloats: weights.floats, scratchFloats, layers, headInput, projection, projected, hidden, heads, logits };
+}
+
+/** Steppers that share one kernel memory, and so one copy of the weights (7 MB for the shipped model). */
+const STEPPERS_PER_MEMORY = 8;
+
+/** One kernel memory: the weights image, then the vectors of up to STEPPERS_PER_MEMORY steppers. */
+interface SharedMemory {
+  floats: Float32Array;
+  matvec: MatvecFunction;
+  steppers: number;
 }
 
 /** Head k's weights that stay in JS: its input bias, its embedding of the fields chosen before it, its output bias. */
@@ -80,11 +94,13 @@ interface HeadWeights {
 /**
  * A network's weights laid out for the stepper's kernel: each layer's four gates and its input
  * and recurrent weights fused into one matrix (a layer is one kernel call), rows padded to the
- * SIMD width. Built once per model; each stepper copies the image into its own memory.
+ * SIMD width. Built once per model; steppers share the image, STEPPERS_PER_MEMORY to a kernel memory.
  */
 export class StepperWeights {
   readonly layout: StepperLayout;
   readonly image: Float32Array;
+  /** The memory new steppers get a place in until it is full; a full one lives on as long as its steppers. */
+  private memory: SharedMemory | undefined;
   /** Looked up once here rather than by name on every event: the input embedding and each head's small weights. */
   readonly embed: Float32Array;
   readonly heads: HeadWeights[];
@@ -95,7 +111,7 @@ export class StepperWeights {
   ) {
     const H = config.hiddenSize;
     this.layout = planLayout(config);
-    this.image = new Float32Array(this.layout.floats);
+    this.image = new Float32Array(this.layout.weightFloats);
     const copy = (name: string, slot: MatrixSlot, firstRow: number, firstColumn: number) => {
       const { shape, data } = getParam(params, name);
       const [rows, width] = shape as [number, number];
@@ -121,12 +137,31 @@ export class StepperWeights {
       outputBias: getParam(params, `head.bw${k}`).data,
     }));
   }
+
+  /**
+   * A place for one more stepper: a kernel memory holding the weights (a new one, the image copied
+   * in, when the last is full) and the layout of the stepper's own vectors in it. Steppers only
+   * read the weights, so sharing them changes no result.
+   */
+  place(kernel: WebAssembly.Module): { floats: Float32Array; matvec: MatvecFunction; layout: StepperLayout } {
+    const { weightFloats, scratchFloats } = this.layout;
+    if (!this.memory || this.memory.steppers === STEPPERS_PER_MEMORY) {
+      const { memory, matvec } = instantiateMatvec(kernel, (weightFloats + STEPPERS_PER_MEMORY * scratchFloats) * FLOAT_BYTES);
+      const floats = new Float32Array(memory.buffer);
+      floats.set(this.image);
+      this.memory = { floats, matvec, steppers: 0 };
+    }
+    const { floats, matvec } = this.memory;
+    const layout = planLayout(this.config, weightFloats + this.memory.steppers * scratchFloats);
+    this.memory.steppers++;
+    return { floats, matvec, layout };
+  }
 }
 
 /**
  * The trained LSTM one event at a time, for generation: a single sequence steps, so every layer
- * is a vector-matrix product, done by the WebAssembly SIMD kernel over its own copy of the
- * StepperWeights image (state and scratch vectors live beside it). It must agree with LstmNetwork's batched forward pass
+ * is a vector-matrix product, done by the WebAssembly SIMD kernel over the StepperWeights image,
+ * shared with other steppers of the model (its own vectors live beside it, in the same memory). It must agree with LstmNetwork's batched forward pass
  * (tests check that it does).
  */
 export class LstmStepper {
@@ -145,10 +180,9 @@ export class LstmStepper {
     const { config } = weights;
     this.config = config;
     this.weights = weights;
-    this.layout = weights.layout;
-    const { memory, matvec } = instantiateMatvec(kernel, weights.layout.floats * FLOAT_BYTES);
-    this.memory = new Float32Array(memory.buffer);
-    this.memory.set(weights.image);
+    const { floats, matvec, layout } = weights.place(kernel);
+    this.layout = layout;
+    this.memory = floats;
     this.matvec = matvec;
     this.h = Array.from({ length: config.layers }, () => new Float32Array(config.hiddenSize));
     this.c = Array.from({ length: config.layers }, () => new Float32Array(config.hiddenSize));

@@ -69,6 +69,40 @@ describe('stepping one event at a time', () => {
   });
 });
 
+describe('steppers sharing one copy of the weights', () => {
+  it('give, interleaved, exactly what each gives alone, in one memory or the next', async () => {
+    const params = initParams(TINY_CONFIG, 5);
+    const kernel = await compileMatvecKernel();
+    const fields = TINY_CONFIG.fields.length;
+    /** Steps a stepper through its own random events, one step per call, returning every logit it saw. */
+    const walker = (stepper: LstmStepper, seed: number) => {
+      const chunk = randomChunk(TINY_CONFIG, 12, 1, seed);
+      let previous: number[] | undefined;
+      let step = 0;
+      const seen: number[] = [];
+      return {
+        seen,
+        step() {
+          const event = Array.from(chunk.targets.subarray(step * fields, (step + 1) * fields));
+          stepper.advance(previous, [0]);
+          for (let field = 0; field < fields; field++) seen.push(...stepper.fieldLogits(field, event.slice(0, field)));
+          previous = event;
+          step++;
+        },
+      };
+    };
+    // Nine steppers on one StepperWeights: eight fill its first memory, the ninth starts another.
+    const shared = new StepperWeights(TINY_CONFIG, params);
+    const walkers = Array.from({ length: 9 }, (_, index) => walker(new LstmStepper(shared, kernel), index + 1));
+    for (let step = 0; step < 12; step++) for (const walk of walkers) walk.step();
+    walkers.forEach((walk, index) => {
+      const alone = walker(new LstmStepper(new StepperWeights(TINY_CONFIG, params), kernel), index + 1);
+      for (let step = 0; step < 12; step++) alone.step();
+      expect(walk.seen).toEqual(alone.seen);
+    });
+  });
+});
+
 function sliceSteps(chunk: ReturnType<typeof randomChunk>, start: number, end: number): ReturnType<typeof randomChunk> {
   const perStep = (width: number) => [start * chunk.rows * width, end * chunk.rows * width] as const;
   return {

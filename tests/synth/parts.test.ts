@@ -1,9 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeWithFfmpeg, FfmpegMissingError, formatForPath } from '../../synth/index.js';
+import { concatPcm, encodeWithFfmpeg, FfmpegMissingError, formatForPath, readWavPcm, WavFileWriter } from '../../synth/index.js';
 import { NoteOffQueue } from '../../synth/noteOffs.js';
 import { softLimit } from '../../synth/pcm.js';
 import { Pool } from '../../synth/pool.js';
 import { encodeWav } from '../../synth/wav.js';
+import { temporaryFolder } from '../helpers/paths.js';
 
 describe('synth parts', () => {
   it('writes a canonical 44-byte WAV header for 48 kHz stereo 16-bit', () => {
@@ -15,6 +18,30 @@ describe('synth parts', () => {
     expect([wav.readUInt16LE(20), wav.readUInt16LE(22), wav.readUInt32LE(24), wav.readUInt16LE(34)]).toEqual([1, 2, 48_000, 16]);
     expect(wav.readUInt32LE(40)).toBe(8);
     expect(wav.readInt16LE(46)).toBe(-1);
+  });
+
+  it('writes a WAV as its PCM comes, the same file as all at once, and reads its PCM back', async () => {
+    const folder = temporaryFolder('wav-writer');
+    // 3.2 MB in chunks of 100 ms: several megabyte writes and a last partial one.
+    const chunks = Array.from({ length: 35 }, (_, index) =>
+      Int16Array.from({ length: 9600 }, (_, sample) => ((index * 9600 + sample) % 65_536) - 32_768),
+    );
+    const path = join(folder, 'piece.wav');
+    const writer = await WavFileWriter.open(path);
+    expect(existsSync(path)).toBe(false);
+    for (const chunk of chunks) writer.append(chunk);
+    expect(await writer.finish()).toBeCloseTo(3.5, 9);
+    expect(existsSync(`${path}.partial`)).toBe(false);
+    expect(readFileSync(path).equals(encodeWav(concatPcm(chunks)))).toBe(true);
+    const read: Int16Array[] = [];
+    for await (const chunk of readWavPcm(path)) read.push(chunk);
+    expect(concatPcm(read)).toEqual(concatPcm(chunks));
+
+    const aborted = join(folder, 'cancelled.wav');
+    const cancelled = await WavFileWriter.open(aborted);
+    cancelled.append(chunks[0] as Int16Array);
+    await cancelled.abort();
+    expect(existsSync(aborted) || existsSync(`${aborted}.partial`)).toBe(false);
   });
 
   it('chooses the format by extension and names the choices otherwise', () => {
