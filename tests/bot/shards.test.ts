@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { registerCommands } from '../../bot/commandRegistry.js';
 import { startShards } from '../../bot/shards.js';
 import { SHIPPED_MUSICNET_MODEL } from '../../cli/shippedModels.js';
 import { isFinalStatus, type PieceRecord } from '../../store/index.js';
@@ -8,6 +7,7 @@ import { createStudio, type Studio } from '../../studio/index.js';
 import { type FakeDiscord, startFakeDiscord } from '../discord/index.js';
 import { SERVER_START_MS, SERVER_TEST_MS } from '../helpers/budgets.js';
 import { temporaryFolder } from '../helpers/paths.js';
+import { shardBotSettings } from './shardSettings.js';
 
 let fake: FakeDiscord | undefined;
 let studio: Studio | undefined;
@@ -43,17 +43,7 @@ describe('the sharded bot', () => {
     async () => {
       fake = await startFakeDiscord();
       const world = fake.world;
-      // The shard processes read the same settings from the environment, as in production.
-      Object.assign(process.env, { DISCORD_APP_ID: world.application.id, DISCORD_API: fake.apiBase, DISCORD_GUILD_ID: world.guildId });
-      const config = {
-        token: fake.token,
-        applicationId: world.application.id,
-        publicUrl: 'http://x',
-        userLimit: 3,
-        userWindowSeconds: 60,
-        idleSeconds: 5,
-      };
-      await registerCommands({ ...config, guildId: world.guildId, apiBase: fake.apiBase });
+      const config = await shardBotSettings(fake);
       // The parent's studio is the only owner: the shards compose through it.
       const owner = await createStudio({ modelPath: SHIPPED_MUSICNET_MODEL, dataFolder: temporaryFolder('shards-data'), workers: 1 });
       studio = owner;

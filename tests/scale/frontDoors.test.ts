@@ -7,10 +7,10 @@
  * going away are each survived with the piece finished or a clear answer, never a hang.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerCommands } from '../../bot/commandRegistry.js';
 import { startShards } from '../../bot/shards.js';
 import { SHIPPED_MUSICNET_MODEL } from '../../cli/shippedModels.js';
 import { startStudioFromEnvironment } from '../../studio/fromEnvironment.js';
+import { shardBotSettings } from '../bot/shardSettings.js';
 import { startFakeDiscord } from '../discord/index.js';
 import { SERVER_START_MS, SERVER_TEST_MS } from '../helpers/budgets.js';
 import { type PartitaProcess, startPartita } from '../helpers/partitaProcess.js';
@@ -170,28 +170,12 @@ describe('two workers and two front doors on Redis', () => {
     async () => {
       const fake = await startFakeDiscord();
       const environmentBefore = { ...process.env };
-      const { world } = fake;
-      // The shard processes read their settings from the environment, as in production.
-      Object.assign(process.env, environment, {
-        PARTITA_APP_DATA: temporaryFolder('shards'),
-        DISCORD_APP_ID: world.application.id,
-        DISCORD_API: fake.apiBase,
-        DISCORD_GUILD_ID: world.guildId,
-      });
-      const config = {
-        token: fake.token,
-        applicationId: world.application.id,
-        publicUrl: 'http://x',
-        userLimit: 3,
-        userWindowSeconds: 60,
-        idleSeconds: 5,
-      };
+      const config = await shardBotSettings(fake, { ...environment, PARTITA_APP_DATA: temporaryFolder('shards') });
       const parent = await startStudioFromEnvironment(
         { modelPath: SHIPPED_MUSICNET_MODEL, dataFolder: temporaryFolder('shards-parent') },
         { ...process.env, PARTITA_WORKERS: '0' },
       );
       try {
-        await registerCommands({ ...config, guildId: world.guildId, apiBase: fake.apiBase });
         const manager = await startShards(config, 2, parent.studio, () => {});
         try {
           const sent = fake.invokeCommand('compose', { instrument: 'violin', seconds: 6 });
