@@ -30,6 +30,16 @@ export function parseMetre(text: string): TimeSignaturePair | undefined {
   return [numerator, denominator];
 }
 
+/**
+ * A metre's beat in grid steps: the dotted quarter (three eighths) of 6/8, 9/8 and 12/8
+ * (compound), otherwise one note of the denominator (a quarter in 3/4, a half in 2/2).
+ */
+export function beatSteps([numerator, denominator]: TimeSignaturePair): { steps: number; compound: boolean } {
+  const unit = Math.max(1, Math.round((4 * STEPS_PER_BEAT) / denominator));
+  if (denominator === 8 && numerator % 3 === 0 && numerator > 3) return { steps: 3 * unit, compound: true };
+  return { steps: unit, compound: false };
+}
+
 /** Steps of a bar's strong beats for a metre: where its accents fall (the downbeat and, in compound or long bars, the middle). */
 export function strongBeatSteps(signature: TimeSignaturePair): number[] {
   const bar = barSteps(signature);

@@ -1,8 +1,10 @@
 import { loadCheckpoint } from '../checkpoint.js';
+import { scoreNetworkConfig } from '../codecs/scoreCodec.js';
 import { compileMatvecKernel } from '../generate/matvecKernel.js';
 import { LstmStepper, StepperWeights } from '../generate/stepper.js';
 import type { NetworkConfig } from '../lstm/config.js';
 import type { ParamSet } from '../lstm/params.js';
+import { widenParams, widensInPlace } from '../lstm/widen.js';
 
 /** A trained LSTM ready to generate: loaded once at start-up and passed to compose(). */
 export interface ComposerModel {
@@ -48,12 +50,21 @@ export async function loadComposerModel(path: string): Promise<ComposerModel> {
   const loaded = loadCheckpoint(path);
   if (loaded.model.arch !== 'lstm' || !loaded.model.network)
     throw new Error(`${loaded.folder} is not an LSTM model (arch ${loaded.model.arch})`);
-  const config = loaded.model.network;
+  const trained = loaded.model.network;
+  // A model from before features were appended to the score encoding computes what it always did
+  // with zero rows for them (model/lstm/widen.ts), so compose() can read today's features.
+  const { embedSize, hiddenSize, layers, headSize } = trained;
+  const current = loaded.model.codec === 'score' ? scoreNetworkConfig({ embedSize, hiddenSize, layers, headSize }) : trained;
+  const widen = JSON.stringify(current) !== JSON.stringify(trained);
+  if (widen && !widensInPlace(trained, current))
+    throw new Error(`${loaded.folder} was trained with another encoding than this version of partita writes`);
+  const config = current;
+  const params = widen ? widenParams(loaded.params, trained, current) : loaded.params;
   const model: ComposerModel = {
     folder: loaded.folder,
     config,
-    params: loaded.params,
-    weights: new StepperWeights(config, loaded.params),
+    params,
+    weights: new StepperWeights(config, params),
     kernel: await compileMatvecKernel(),
     idleSteppers: [],
   };

@@ -1,5 +1,5 @@
 import { KEY_COUNT } from '../analysis/keys.js';
-import { barSteps, type TimeSignaturePair } from '../analysis/metre.js';
+import { barSteps, beatSteps, type TimeSignaturePair } from '../analysis/metre.js';
 import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, FIELD_VELOCITY, REST_INSTRUMENT } from './noteEvents.js';
 
 /**
@@ -16,6 +16,11 @@ import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, FIELD_VELOC
  * the interval and duration of its note exactly one bar back; and the piece's key, for the pitch
  * head directly (through the LSTM input alone, 3 epochs in, asked keys came out 7% of the time
  * and scale consistency was 0.75 against real pieces' 0.91).
+ *
+ * The beat phase (input and part, duration and velocity heads) is where a step falls within its
+ * beat, compound beats (the dotted quarter of 6/8, 9/8, 12/8) in a range of their own: a 6/8 bar
+ * and a 3/4 bar have the same 72 bar positions, and told apart only by the metre row the model
+ * wrote 6/8 as 3/4 (onset salience 1.26 for three beats, 0.98 for two).
  */
 
 /** Bar positions in grid steps (a 4/2 bar is 192 steps); longer bars wrap. */
@@ -27,6 +32,9 @@ const MAX_INTERVAL = 12;
 const INTERVAL_NONE = 2 * MAX_INTERVAL + 1;
 const LOOKBACK_DURATION_MAX = 96;
 const DURATION_NONE = LOOKBACK_DURATION_MAX + 1;
+/** Beat phases: a simple beat's steps first (up to a half note's), then a dotted quarter's (see beatSteps). */
+const SIMPLE_BEAT_MAX = 48;
+const BEAT_PHASES = SIMPLE_BEAT_MAX + 36;
 
 export interface ContextFeature {
   name: string;
@@ -39,6 +47,8 @@ export const INPUT_FEATURES: readonly ContextFeature[] = [
   { name: 'barPosition', vocab: BAR_POSITIONS },
   { name: 'nextOnsetOneBarBack', vocab: GAP_VOCAB },
   { name: 'nextOnsetTwoBarsBack', vocab: GAP_VOCAB },
+  // Appended after the first models were trained: a model without it is widened in place (model/lstm/widen.ts).
+  { name: 'beatPhase', vocab: BEAT_PHASES },
 ];
 
 /** Head features in the order headFeatures() returns them, each with the field whose head reads it. */
@@ -53,12 +63,16 @@ export const HEAD_FEATURES: readonly (ContextFeature & { field: number })[] = [
   { field: FIELD_DURATION, name: 'onsetBarPosition', vocab: BAR_POSITIONS },
   { field: FIELD_DURATION, name: 'partDurationOneBarBack', vocab: DURATION_NONE + 1 },
   { field: FIELD_VELOCITY, name: 'onsetBarPosition', vocab: BAR_POSITIONS },
-  // Last, so a model trained without it could be widened in place (its rows end the pitch head's table).
+  // Appended after the first models were trained, so older models are widened in place
+  // (model/lstm/widen.ts): their rows end the heads' tables.
   { field: FIELD_PITCH, name: 'key', vocab: KEY_COUNT + 1 },
+  { field: FIELD_INSTRUMENT, name: 'onsetBeatPhase', vocab: BEAT_PHASES },
+  { field: FIELD_DURATION, name: 'onsetBeatPhase', vocab: BEAT_PHASES },
+  { field: FIELD_VELOCITY, name: 'onsetBeatPhase', vocab: BEAT_PHASES },
 ];
 
 /** The slot of the key among the head features (transposition and key dropout rewrite it). */
-export const KEY_FEATURE_SLOT = HEAD_FEATURES.length - 1;
+export const KEY_FEATURE_SLOT = HEAD_FEATURES.findIndex((feature) => feature.name === 'key');
 
 /** Which HEAD_FEATURES slots each field's head reads, in order. */
 const SLOTS_BY_FIELD: number[][] = [FIELD_SHIFT, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_DURATION, FIELD_VELOCITY].map((field) =>
@@ -123,10 +137,10 @@ export class PieceContext {
     this.metres = metres.length > 0 ? [...metres].sort((a, b) => a.step - b.step) : [{ step: 0, signature: [4, 4] }];
   }
 
-  private metreAt(step: number): { start: number; bar: number } {
+  private metreAt(step: number): { start: number; bar: number; beat: { steps: number; compound: boolean } } {
     let current = this.metres[0] as MetreChange;
     for (const change of this.metres) if (change.step <= step) current = change;
-    return { start: Math.min(current.step, step), bar: barSteps(current.signature) };
+    return { start: Math.min(current.step, step), bar: barSteps(current.signature), beat: beatSteps(current.signature) };
   }
 
   barLength(step: number): number {
@@ -136,6 +150,13 @@ export class PieceContext {
   barPosition(step: number): number {
     const { start, bar } = this.metreAt(step);
     return ((step - start) % bar) % BAR_POSITIONS;
+  }
+
+  /** Where `step` falls in its beat: simple beats in [0, SIMPLE_BEAT_MAX), compound ones after. */
+  beatPhase(step: number): number {
+    const { start, beat } = this.metreAt(step);
+    const phase = (step - start) % beat.steps;
+    return beat.compound ? SIMPLE_BEAT_MAX + phase : phase % SIMPLE_BEAT_MAX;
   }
 
   /** Steps from `from` to the first onset after it, or none when `from` is before the start. */
@@ -160,6 +181,7 @@ export class PieceContext {
       this.barPosition(this.time),
       started ? this.gapAfter(this.time - bar) : GAP_NONE,
       started ? this.gapAfter(this.time - 2 * bar) : GAP_NONE,
+      this.beatPhase(this.time),
     ];
   }
 
@@ -167,6 +189,7 @@ export class PieceContext {
   headFeatures(shift: number, part: number): number[] {
     const onset = this.time + shift;
     const position = this.barPosition(onset);
+    const phase = this.beatPhase(onset);
     const line = part === REST_INSTRUMENT ? undefined : this.lines.get(part);
     const count = line?.onsets.length ?? 0;
     const lastPitch = line && count > 0 ? (line.pitches[count - 1] as number) : PITCH_NONE;
@@ -196,6 +219,9 @@ export class PieceContext {
       durationOneBack,
       position,
       this.key,
+      phase,
+      phase,
+      phase,
     ];
   }
 

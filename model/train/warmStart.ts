@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../checkpoint.js';
 import type { NetworkConfig } from '../lstm/config.js';
+import { widenParams, widensInPlace } from '../lstm/widen.js';
 import type { ParamSet } from '../lstm/params.js';
 import type { Progress } from './trainer.js';
 
@@ -19,11 +20,14 @@ export interface WarmStart
  * A run folder lives on one machine; what is committed is the model folder (weights and
  * totals, no optimizer moments: those would double its size). Training on from it on a fresh
  * machine keeps the weights, the totals and the curve, and restarts Adam's moments at zero
- * (step 0, so its bias correction makes the first updates ordinary ones, not 3x larger).
+ * (step 0, so its bias correction makes the first updates ordinary ones, not 3x larger). A
+ * model from before features were appended to the encoding is widened in place (model/lstm/widen.ts).
  */
 export function readWarmStart(path: string, network: NetworkConfig): WarmStart {
   const loaded = loadCheckpoint(path);
-  if (JSON.stringify(loaded.model.network) !== JSON.stringify(network))
+  const trained = loaded.model.network;
+  const same = JSON.stringify(trained) === JSON.stringify(network);
+  if (!trained || (!same && !widensInPlace(trained, network)))
     throw new Error(`${loaded.folder} was trained with another network or encoding than this data gives: it cannot be trained on here`);
   const about = loaded.model.about;
   const logPath = join(loaded.folder, 'log.csv');
@@ -31,7 +35,7 @@ export function readWarmStart(path: string, network: NetworkConfig): WarmStart {
   const chunksDone = Number(about.chunksDone ?? 0);
   const history = parseLog(logCsv ?? '', chunksDone);
   return {
-    params: loaded.params,
+    params: same ? loaded.params : widenParams(loaded.params, trained, network),
     folder: loaded.folder,
     epoch: Math.round(Number(about.epochs ?? 0)),
     chunksDone,

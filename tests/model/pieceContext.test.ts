@@ -12,7 +12,7 @@ import {
 } from '../../model/codecs/scoreCodec.js';
 import { scoreToGrid, ticksToSteps } from '../../model/encoding/grid.js';
 import { EVENT_WIDTH, FIELD_PITCH, gridToEvents, REST_INSTRUMENT } from '../../model/encoding/noteEvents.js';
-import { HEAD_FEATURES, type MetreChange, PieceContext } from '../../model/encoding/pieceContext.js';
+import { HEAD_FEATURES, INPUT_FEATURES, KEY_FEATURE_SLOT, type MetreChange, PieceContext } from '../../model/encoding/pieceContext.js';
 import { startEngine } from '../../model/engine.js';
 import { compileMatvecKernel } from '../../model/generate/matvecKernel.js';
 import { canonicalBound } from '../../model/generate/sampleEvents.js';
@@ -119,6 +119,22 @@ describe('the piece context (bar position, per-part lookback) is computed the sa
     expect(context.inputFeatures()[0]).toBe(48);
   });
 
+  it('tells compound beats from simple ones where the bar positions are the same', () => {
+    const phaseSlot = INPUT_FEATURES.findIndex((feature) => feature.name === 'beatPhase');
+    const onsetPhase = HEAD_FEATURES.findIndex((feature) => feature.name === 'onsetBeatPhase');
+    const at = (signature: [number, number], step: number) => {
+      const context = new PieceContext([{ step: 0, signature }]);
+      context.time = step;
+      return { input: context.inputFeatures()[phaseSlot], head: context.headFeatures(0, partIndex(0, 0))[onsetPhase] };
+    };
+    // Step 36 (the second dotted quarter): a beat in 6/8, halfway through the second beat in 3/4.
+    expect(at([6, 8], 36)).toEqual({ input: 48, head: 48 });
+    expect(at([3, 4], 36)).toEqual({ input: 12, head: 12 });
+    expect(at([6, 8], 0).input).not.toBe(at([3, 4], 0).input);
+    expect(at([3, 4], 24).input).toBe(0);
+    expect(at([2, 2], 24).input).toBe(24);
+  });
+
   it('transposition augmentation moves pitches and pitch features together, as recomputing them would', () => {
     const config = scoreNetworkConfig();
     const codec = scoreCodec(config);
@@ -130,7 +146,7 @@ describe('the piece context (bar position, per-part lookback) is computed the sa
       if (!variant) throw new Error('the score codec augments');
       const shift = (variant.events[FIELD_PITCH] as number) - (events[FIELD_PITCH] as number);
       if (shift !== 0) moved++;
-      const key = variant.contexts?.[HEAD_FEATURES.length - 1] as number;
+      const key = variant.contexts?.[KEY_FEATURE_SLOT] as number;
       const again = eventFeatures(variant.events, EVENT_WIDTH, piece.metres, key);
       expect(Array.from(variant.contexts ?? [])).toEqual(Array.from(again.contexts));
       for (let row = 0; row < events.length; row += EVENT_WIDTH)

@@ -146,10 +146,14 @@ describe('live audio in a real browser', () => {
     const paused = (await sound(page)).framesPlayed;
     await page.waitForTimeout(400);
     expect((await sound(page)).framesPlayed).toBe(paused);
+    // The piece finishes while paused (its file becomes the next source): Play still goes on from here.
+    await page.waitForFunction(`document.querySelector('#status').textContent.startsWith('done')`, undefined, { timeout: 30_000 });
+    expect((await sound(page)).framesPlayed).toBe(paused);
     await page.locator('#play').click();
     expect(await page.locator('#play').textContent()).toBe('Stop');
     await page.waitForFunction(`window.partitaSound.framesPlayed > ${paused + 4800}`);
     expect((await sound(page)).underruns).toBe(0);
+    expect(await page.evaluate(`document.querySelector('#audio').getAttribute('src')`)).toBeNull();
     await page.context().close();
   }, 90_000);
 

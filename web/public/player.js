@@ -114,16 +114,17 @@ export class Player {
 
   /** Plays `url` from the start next time playback starts, without cutting off what plays now. @param {string} url */
   preferNext(url) {
-    if (this.playing) this.nextSource = url;
+    // A paused live stream keeps its place: Play goes on from there, and the file waits for the end.
+    if (this.playing || this.live) this.nextSource = url;
     else this.load(url, false);
   }
 
   play() {
-    if (this.nextSource) this.load(this.nextSource, false);
     if (this.live) {
       this.live.play();
       return;
     }
+    if (this.nextSource) this.load(this.nextSource, false);
     if (this.audio.ended) this.audio.currentTime = 0;
     // Measuring (audioGraph.js), the element plays through the first-sound tap: connected before it sounds.
     routeThroughTap(this.audio)
