@@ -7,7 +7,8 @@ import { type ParamSet, paramShapes } from './params.js';
  * else the same. Such a network can start from `from`'s weights and compute exactly what it did.
  */
 export function widensInPlace(from: NetworkConfig, to: NetworkConfig): boolean {
-  const sameRest = JSON.stringify({ ...from, conditionVocab: 0, headContexts: [] }) === JSON.stringify({ ...to, conditionVocab: 0, headContexts: [] });
+  const sameRest =
+    JSON.stringify({ ...from, conditionVocab: 0, headContexts: [] }) === JSON.stringify({ ...to, conditionVocab: 0, headContexts: [] });
   const prefix = JSON.stringify(to.headContexts.slice(0, from.headContexts.length)) === JSON.stringify(from.headContexts);
   return sameRest && prefix && to.conditionVocab >= from.conditionVocab;
 }
@@ -18,7 +19,8 @@ export function widensInPlace(from: NetworkConfig, to: NetworkConfig): boolean {
  * them their meaning (as the pitch head's key feature was added at chunk 1436).
  */
 export function widenParams(params: ParamSet, from: NetworkConfig, to: NetworkConfig): ParamSet {
-  if (!widensInPlace(from, to)) throw new Error('the new network is not the old one with features appended: it cannot start from its weights');
+  if (!widensInPlace(from, to))
+    throw new Error('the new network is not the old one with features appended: it cannot start from its weights');
   const widened: ParamSet = new Map();
   for (const [name, shape] of paramShapes(to)) {
     const old = params.get(name);

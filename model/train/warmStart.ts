@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../checkpoint.js';
 import type { NetworkConfig } from '../lstm/config.js';
-import { widenParams, widensInPlace } from '../lstm/widen.js';
 import type { ParamSet } from '../lstm/params.js';
+import { widenParams, widensInPlace } from '../lstm/widen.js';
 import type { Progress } from './trainer.js';
 
 /** What a shipped model still knows of the run that made it. */

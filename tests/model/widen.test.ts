@@ -31,7 +31,9 @@ describe('widening a trained network in place', () => {
       // The new rows (conditions 3 and 4, the appended head feature) are zero: they add nothing.
       wide.advance(previous, [step % 3, 3 + (step % 2)]);
       expect(Array.from(wide.fieldLogits(0, []))).toEqual(Array.from(old.fieldLogits(0, [])));
-      expect(Array.from(wide.fieldLogits(1, event.slice(0, 1), [1, step % 4]))).toEqual(Array.from(old.fieldLogits(1, event.slice(0, 1), [1])));
+      expect(Array.from(wide.fieldLogits(1, event.slice(0, 1), [1, step % 4]))).toEqual(
+        Array.from(old.fieldLogits(1, event.slice(0, 1), [1])),
+      );
       expect(Array.from(wide.fieldLogits(2, event.slice(0, 2), [2, 1]))).toEqual(Array.from(old.fieldLogits(2, event.slice(0, 2), [2, 1])));
       previous = event;
     }
