@@ -1,8 +1,8 @@
 /**
  * Chooses compose()'s sampling defaults by the musicality measures: for each temperature and
  * top-p of the notes (part, pitch, velocity), each setting of the rhythm (time shift and
- * duration: like the notes, or T/P of its own) and each repeat penalty (nats against a note
- * repeating its part's previous pitch; PiecePlan.repeatPenalty), pieces are written like every validation piece
+ * duration: like the notes, or T/P of its own), each repeat penalty (nats against a note
+ * repeating its part's previous pitch; PiecePlan.repeatPenalty) and each key guidance (PiecePlan.keyGuidance), pieces are written like every validation piece
  * (same composer, parts, tempo, metre; first 64 beats) and compared with the real ones: the
  * leave-one-out 1-NN accuracy (0.5 = indistinguishable) and the mean |z| distance of each
  * measure's mean from the real mean, over every measure in MEASURE_NAMES (repeated notes and
@@ -11,7 +11,7 @@
  *
  *     node dist/benchmarks/sampling.js [--checkpoint DIR] [--data ../shared/data/musicnet] [--copies 2]
  *         [--temperatures 0.6,0.7,...] [--top-ps 0.9,0.95,1] [--rhythms same,1/1,1/0.95]
- *         [--repeat-penalties 0,0.5,1,...]
+ *         [--repeat-penalties 0,0.5,1,...] [--key-guidances 1,1.5,2,...]
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { defaultPreparedFolder } from '../cli/commands/prepare.js';
 import { SHIPPED_MUSICNET_MODEL } from '../cli/shippedModels.js';
 import { loadComposerModel } from '../model/compose/composerModel.js';
-import { DEFAULT_REPEAT_PENALTY } from '../model/compose/request.js';
+import { DEFAULT_KEY_GUIDANCE, DEFAULT_REPEAT_PENALTY } from '../model/compose/request.js';
 import { startEngine } from '../model/engine.js';
 import { composeLikePiece, headerLike } from '../model/eval/generatedPieces.js';
 import {
@@ -47,12 +47,15 @@ const { values } = parseArgs({
     rhythms: { type: 'string', default: 'same,1/1,1/0.95' },
     /** Nats against repeating a part's previous pitch; the shipped default unless given. */
     'repeat-penalties': { type: 'string', default: String(DEFAULT_REPEAT_PENALTY) },
+    /** Classifier-free guidance towards the key on the pitch head; the shipped default unless given. */
+    'key-guidances': { type: 'string', default: String(DEFAULT_KEY_GUIDANCE) },
   },
 });
 const numbers = (list: string) => list.split(',').map(Number);
 const TEMPERATURES = numbers(values.temperatures);
 const TOP_PS = numbers(values['top-ps']);
 const REPEAT_PENALTIES = numbers(values['repeat-penalties']);
+const KEY_GUIDANCES = numbers(values['key-guidances']);
 const RHYTHMS: (FieldSampling | undefined)[] = values.rhythms.split(',').map((text) => {
   if (text === 'same') return undefined;
   const [temperature, topP] = text.split('/').map(Number);
@@ -71,25 +74,23 @@ if (dataset.kind === 'jsb') throw new Error('the sampling benchmark needs MusicN
 const model = await loadComposerModel(values.checkpoint ?? SHIPPED_MUSICNET_MODEL);
 const copies = Number(values.copies);
 
-async function score(
-  pieces: readonly PreparedPiece[],
-  temperature: number,
-  topP: number,
-  rhythm: FieldSampling = { temperature, topP },
-  repeatPenalty = DEFAULT_REPEAT_PENALTY,
-) {
+/** One point of the grid. */
+interface Setting {
+  temperature: number;
+  topP: number;
+  rhythm: FieldSampling;
+  repeatPenalty: number;
+  keyGuidance: number;
+}
+
+async function score(pieces: readonly PreparedPiece[], setting: Setting) {
   const real = pieces.map((piece) => measurePiece(preparedPieceMeasured(piece, (dataset as { events: Uint16Array }).events)));
   const generated: MeasuredPiece[] = [];
   for (const [index, piece] of pieces.entries()) {
     const seconds = ((DEFAULT_CUT_BEATS + 8) * 60) / piece.bpm;
     for (let copy = 0; copy < copies; copy++) {
       const seed = 1000 * copy + index + 1;
-      generated.push(
-        composedMeasured(
-          headerLike(piece, seconds, seed),
-          await composeLikePiece(model, piece, seconds, seed, { temperature, topP, rhythm, repeatPenalty }),
-        ),
-      );
+      generated.push(composedMeasured(headerLike(piece, seconds, seed), await composeLikePiece(model, piece, seconds, seed, setting)));
     }
   }
   const measured = generated.map(measurePiece);
@@ -101,10 +102,7 @@ async function score(
       0,
     ) / MEASURE_NAMES.length;
   return {
-    temperature,
-    topP,
-    rhythm,
-    repeatPenalty,
+    ...setting,
     one_nn_accuracy: oneNearestNeighbourAccuracy(real, measured),
     mean_abs_z: zDistance,
     means: Object.fromEntries(MEASURE_NAMES.map((name) => [name, ours[name].mean])),
@@ -120,14 +118,17 @@ for (const temperature of TEMPERATURES) {
   for (const topP of TOP_PS) {
     for (const rhythm of RHYTHMS) {
       for (const repeatPenalty of REPEAT_PENALTIES) {
-        const result = await score(valid, temperature, topP, rhythm, repeatPenalty);
-        grid.push(result);
-        process.stderr.write(
-          `notes T ${temperature} top-p ${topP}, rhythm T ${result.rhythm.temperature} top-p ${result.rhythm.topP}, repeat penalty ${repeatPenalty}: ` +
-            `1-NN ${result.one_nn_accuracy.toFixed(3)}, mean |z| ${result.mean_abs_z.toFixed(3)}, polyphony ${result.means.polyphony?.toFixed(2)}, ` +
-            `repeats ${result.means.repeats?.toFixed(3)} (real ${result.real_means.repeats?.toFixed(3)}), steps ${result.means.steps?.toFixed(3)}, ` +
-            `leaps ${result.means.leaps?.toFixed(3)}, key clarity ${result.means.localKeyClarity?.toFixed(3)}\n`,
-        );
+        for (const keyGuidance of KEY_GUIDANCES) {
+          const result = await score(valid, { temperature, topP, rhythm: rhythm ?? { temperature, topP }, repeatPenalty, keyGuidance });
+          grid.push(result);
+          process.stderr.write(
+            `notes T ${temperature} top-p ${topP}, rhythm T ${result.rhythm.temperature} top-p ${result.rhythm.topP}, repeat penalty ${repeatPenalty}, key guidance ${keyGuidance}: ` +
+              `1-NN ${result.one_nn_accuracy.toFixed(3)}, mean |z| ${result.mean_abs_z.toFixed(3)}, polyphony ${result.means.polyphony?.toFixed(2)}, ` +
+              `repeats ${result.means.repeats?.toFixed(3)} (real ${result.real_means.repeats?.toFixed(3)}), steps ${result.means.steps?.toFixed(3)}, ` +
+              `leaps ${result.means.leaps?.toFixed(3)}, key clarity ${result.means.localKeyClarity?.toFixed(3)} (real ${result.real_means.localKeyClarity?.toFixed(3)}), ` +
+              `scale ${result.means.scaleConsistency?.toFixed(3)}\n`,
+          );
+        }
       }
     }
   }
@@ -135,13 +136,12 @@ for (const temperature of TEMPERATURES) {
 const bestOneNn = Math.min(...grid.map((result) => result.one_nn_accuracy));
 const chosen = grid.filter((result) => result.one_nn_accuracy <= bestOneNn + ONE_NN_NOISE).sort((a, b) => a.mean_abs_z - b.mean_abs_z)[0];
 if (!chosen) throw new Error('no settings scored');
+const { temperature, topP, rhythm, repeatPenalty, keyGuidance } = chosen;
+const setting: Setting = { temperature, topP, rhythm, repeatPenalty, keyGuidance };
 const test = await score(
   dataset.pieces.filter((piece) => piece.split === 'test'),
-  chosen.temperature,
-  chosen.topP,
-  chosen.rhythm,
-  chosen.repeatPenalty,
+  setting,
 );
 process.stdout.write(
-  `${JSON.stringify({ benchmark: 'sampling', checkpoint: model.folder, split: 'valid', copies, grid, chosen: { temperature: chosen.temperature, topP: chosen.topP, rhythm: chosen.rhythm, repeatPenalty: chosen.repeatPenalty }, test })}\n`,
+  `${JSON.stringify({ benchmark: 'sampling', checkpoint: model.folder, split: 'valid', copies, grid, chosen: setting, test })}\n`,
 );

@@ -30,6 +30,7 @@ export async function runBench(argv: string[]): Promise<void> {
       'seed-checkpoint': { type: 'string' },
       train: { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
+      'key-guidance': { type: 'string' },
     },
     strict: true,
   });
@@ -52,7 +53,11 @@ export async function runBench(argv: string[]): Promise<void> {
       const real = loadMusicNet(values.data ?? DEFAULT_MUSICNET, progressBar('read MusicNet')).scores;
       result = {
         benchmark: 'conditioning',
-        ...(await measureConditioning(model, { ...DEFAULT_CONDITIONING, onProgress: progressBar('conditioning') })),
+        ...(await measureConditioning(model, {
+          ...DEFAULT_CONDITIONING,
+          ...(values['key-guidance'] !== undefined && { keyGuidance: Number(values['key-guidance']) }),
+          onProgress: progressBar('conditioning'),
+        })),
         real_reference: realKeyAgreement(real, DEFAULT_CONDITIONING.seconds),
       };
       break;

@@ -5,6 +5,7 @@ import { binToVelocity, type GridNote, STEPS_PER_BEAT } from '../encoding/grid.j
 import { FIELD_INSTRUMENT, FIELD_PITCH, gridToEvents, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import { PieceContext } from '../encoding/pieceContext.js';
 import { findInstrumentation } from '../ensembles.js';
+import { type FieldLogitSource, GuidedLogits } from '../generate/guidance.js';
 import { type FieldPenalty, type FieldSampling, sampleEvent } from '../generate/sampleEvents.js';
 import type { LstmStepper } from '../generate/stepper.js';
 import { INSTRUMENTS, instrumentIndex, PART_COUNT, partIndex, partName, partOfIndex } from '../instruments.js';
@@ -14,7 +15,7 @@ import { type EndingPlan, pieceRules, planEnding } from './constraints.js';
 import { ComposeError } from './errors.js';
 import type { ComposedNote, HeaderPart, PieceHeader } from './note.js';
 import { fitPrimer, readPrimer } from './primer.js';
-import { type ComposeRequest, DEFAULT_REPEAT_PENALTY, DEFAULT_RHYTHM_SAMPLING } from './request.js';
+import { type ComposeRequest, DEFAULT_KEY_GUIDANCE, DEFAULT_REPEAT_PENALTY, DEFAULT_RHYTHM_SAMPLING } from './request.js';
 
 const DEFAULT_TEMPO = 96;
 const DEFAULT_TIME_SIGNATURE: [number, number] = [4, 4];
@@ -42,6 +43,12 @@ export interface PiecePlan {
    * 0 samples as the model does.
    */
   repeatPenalty: number;
+  /**
+   * Classifier-free guidance towards the key on the pitch head (model/generate/guidance.ts): the
+   * piece is read a second time by a stepper told no key, and pitch logits are free + w
+   * (keyed - free). 1 samples as the model does (and reads the piece once).
+   */
+  keyGuidance: number;
 }
 
 /** The fields `PiecePlan.rhythm` samples. */
@@ -93,6 +100,7 @@ export function planPiece(request: ComposeRequest): PiecePlan {
     topP: request.topP,
     rhythm: DEFAULT_RHYTHM_SAMPLING,
     repeatPenalty: request.repeatPenalty ?? DEFAULT_REPEAT_PENALTY,
+    keyGuidance: request.keyGuidance ?? DEFAULT_KEY_GUIDANCE,
   };
 }
 
@@ -151,17 +159,44 @@ function yieldToEventLoop(): Promise<void> {
  */
 export async function* composePlanned(model: ComposerModel, plan: PiecePlan, options: ComposeOptions = {}): AsyncGenerator<ComposedNote> {
   const stepper = borrowStepper(model);
+  const guided = plan.keyGuidance !== 1 && plan.header.key !== undefined;
+  const keyFree = guided ? borrowStepper(model) : undefined;
   try {
-    yield* writePiece(model, plan, stepper, options);
+    yield* writePiece(model, plan, stepper, keyFree, options);
   } finally {
     returnStepper(model, stepper);
+    if (keyFree) returnStepper(model, keyFree);
   }
+}
+
+/** One reading of the piece: a stepper with the piece's conditions and its own PieceContext. */
+class PieceReader {
+  readonly context: PieceContext;
+  private readonly rows: number[];
+
+  constructor(
+    readonly stepper: LstmStepper,
+    header: PieceHeader,
+    parts: number[],
+    key: number,
+  ) {
+    this.rows = scoreConditions({ composer: header.composer, parts, timeSignature: header.timeSignature, key });
+    this.context = new PieceContext([{ step: 0, signature: header.timeSignature }], key);
+  }
+
+  /** Reads the previous event (undefined: the start). */
+  advance(previous: readonly number[] | undefined): void {
+    this.stepper.advance(previous, conditionsAt(this.rows, this.context));
+  }
+
+  readonly headContexts = (field: number, chosen: readonly number[]) => this.context.headFeaturesFor(field, chosen);
 }
 
 async function* writePiece(
   model: ComposerModel,
   plan: PiecePlan,
   stepper: LstmStepper,
+  keyFreeStepper: LstmStepper | undefined,
   options: ComposeOptions,
 ): AsyncGenerator<ComposedNote> {
   const { header, ending } = plan;
@@ -169,18 +204,25 @@ async function* writePiece(
   const names = partNames(header);
   const parts = [...names.keys()];
   const key = header.key === undefined ? UNKNOWN_KEY : (parseKeyName(header.key) ?? UNKNOWN_KEY);
-  const pieceRows = scoreConditions({ composer: header.composer, parts, timeSignature: header.timeSignature, key });
-  const context = new PieceContext([{ step: 0, signature: header.timeSignature }], key);
+  const reader = new PieceReader(stepper, header, parts, key);
+  const context = reader.context;
+  // Classifier-free guidance's second reading, told no key; it reads every event the first does.
+  const keyFree = keyFreeStepper && key !== UNKNOWN_KEY ? new PieceReader(keyFreeStepper, header, parts, UNKNOWN_KEY) : undefined;
+  const readers = keyFree ? [reader, keyFree] : [reader];
+  const source: FieldLogitSource = keyFree
+    ? new GuidedLogits(stepper, keyFree.stepper, keyFree.headContexts, plan.keyGuidance, new Set([FIELD_PITCH]))
+    : stepper;
   const fields = model.config.fields.length;
   let previous: number[] | undefined;
   const lastPitch = new Int16Array(PART_COUNT + 1).fill(-1);
 
   const primerEvents = gridToEvents(plan.primer);
   for (let row = 0; row < primerEvents.length; row += fields) {
-    stepper.advance(previous, conditionsAt(pieceRows, context));
-    previous = Array.from(primerEvents.subarray(row, row + fields));
-    context.push(previous);
-    rememberPitch(lastPitch, previous);
+    for (const each of readers) each.advance(previous);
+    const event = Array.from(primerEvents.subarray(row, row + fields));
+    for (const each of readers) each.context.push(event);
+    previous = event;
+    rememberPitch(lastPitch, event);
   }
   for (const note of plan.primer) {
     if (options.signal?.aborted) return;
@@ -195,25 +237,24 @@ async function* writePiece(
   const penalty = repeatPenaltyFor(plan.repeatPenalty, lastPitch);
   const sampling = { temperature: plan.temperature, topP: plan.topP, random, byField, ...(penalty && { penalty }) };
   let sliceStarted = performance.now();
-  const headContexts = (field: number, chosen: readonly number[]) => context.headFeaturesFor(field, chosen);
   while (!options.signal?.aborted) {
-    stepper.advance(previous, conditionsAt(pieceRows, context));
+    for (const each of readers) each.advance(previous);
     const rule = rulesAt(context.time);
     const event = sampleEvent(
-      stepper,
+      source,
       previous,
       sampling,
       (field, chosen, logits, before) => {
         scoreGrammarRule(field, chosen, logits, before);
         rule(field, chosen, logits, before);
       },
-      headContexts,
+      reader.headContexts,
     );
     const onset = context.time + (event[0] as number);
     if (onset > ending.finalBarStep) return;
     previous = event;
     if (onset !== context.time) startedAtTime.fill(0);
-    context.push(event);
+    for (const each of readers) each.context.push(event);
     rememberPitch(lastPitch, event);
     const [, part, pitch, durationSteps, velocityBin] = event as [number, number, number, number, number];
     if (part !== REST_INSTRUMENT) {

@@ -45,6 +45,12 @@ export const DEFAULT_RHYTHM_SAMPLING = { temperature: 1, topP: 1 } as const;
  */
 export const DEFAULT_REPEAT_PENALTY = 1.5;
 export const MAX_REPEAT_PENALTY = 5;
+/**
+ * How strongly the notes follow the piece's key (PiecePlan.keyGuidance): classifier-free
+ * guidance on the pitch head, 1 the model as trained, 0 as if no key had been given.
+ */
+export const DEFAULT_KEY_GUIDANCE = 1;
+export const MAX_KEY_GUIDANCE = 4;
 
 /**
  * What to compose. The same fields reach us from the command line, the web API and Discord,
@@ -76,6 +82,8 @@ export const composeRequestSchema = z.object({
   topP: z.number().gt(0).max(1).default(DEFAULT_TOP_P),
   /** Nats taken off a note repeating its part's previous pitch (0: none); see DEFAULT_REPEAT_PENALTY. */
   repeatPenalty: z.number().min(0).max(MAX_REPEAT_PENALTY).default(DEFAULT_REPEAT_PENALTY),
+  /** How strongly the notes follow the key (1: as the model has it); see DEFAULT_KEY_GUIDANCE. */
+  keyGuidance: z.number().min(0).max(MAX_KEY_GUIDANCE).default(DEFAULT_KEY_GUIDANCE),
   seed: z
     .number()
     .int()
@@ -87,10 +95,11 @@ export const composeRequestSchema = z.object({
 export type ComposeRequestInput = z.input<typeof composeRequestSchema>;
 type ParsedRequest = z.output<typeof composeRequestSchema>;
 /**
- * A parsed request always carries repeatPenalty; it is optional here for requests stored before
- * it existed and ones built in code, which planPiece gives DEFAULT_REPEAT_PENALTY.
+ * A parsed request always carries repeatPenalty and keyGuidance; they are optional here for
+ * requests stored before they existed and ones built in code, which planPiece gives the defaults.
  */
-export type ComposeRequestFields = Omit<ParsedRequest, 'repeatPenalty'> & Partial<Pick<ParsedRequest, 'repeatPenalty'>>;
+type LaterFields = 'repeatPenalty' | 'keyGuidance';
+export type ComposeRequestFields = Omit<ParsedRequest, LaterFields> & Partial<Pick<ParsedRequest, LaterFields>>;
 
 /** A validated request plus the optional primer MIDI file to continue. */
 export interface ComposeRequest extends ComposeRequestFields {

@@ -3,7 +3,7 @@ import { barSteps, strongBeatSteps, type TimeSignaturePair } from '../analysis/m
 import { compose } from '../compose/compose.js';
 import type { ComposerModel } from '../compose/composerModel.js';
 import type { ComposedNote } from '../compose/note.js';
-import { parseComposeRequest } from '../compose/request.js';
+import { DEFAULT_KEY_GUIDANCE, parseComposeRequest } from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { ignoreProgress, type ProgressCallback } from '../progress.js';
 import type { Score } from '../score.js';
@@ -21,6 +21,8 @@ export interface ConditioningOptions {
   piecesPerRequest: number;
   instrument: string;
   seconds: number;
+  /** Classifier-free guidance towards the key (PiecePlan.keyGuidance); the request default unless given. */
+  keyGuidance?: number;
   onProgress?: ProgressCallback;
 }
 
@@ -96,7 +98,13 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
     let related = 0;
     const asked = parseKeyName(key);
     for (let seed = 1; seed <= options.piecesPerRequest; seed++) {
-      const request = parseComposeRequest({ instrument: options.instrument, seconds: options.seconds, key, seed });
+      const request = parseComposeRequest({
+        instrument: options.instrument,
+        seconds: options.seconds,
+        key,
+        seed,
+        keyGuidance: options.keyGuidance,
+      });
       const notes = await collect(compose(model, request));
       const foundKey = keyOfNotes(notes);
       const name = keyName(foundKey);
@@ -112,7 +120,14 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
     const label = metre.join('/');
     const onsets: number[] = [];
     for (let seed = 1; seed <= options.piecesPerRequest; seed++) {
-      const request = parseComposeRequest({ instrument: options.instrument, seconds: options.seconds, metre: label, seed, tempo: 96 });
+      const request = parseComposeRequest({
+        instrument: options.instrument,
+        seconds: options.seconds,
+        metre: label,
+        seed,
+        tempo: 96,
+        keyGuidance: options.keyGuidance,
+      });
       const notes = await collect(compose(model, request));
       const stepsPerSecond = (96 / 60) * STEPS_PER_BEAT;
       onsets.push(...notes.map((note) => Math.round(note.startSeconds * stepsPerSecond)));
@@ -127,6 +142,7 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
     instrument: options.instrument,
     seconds: options.seconds,
     pieces_per_request: options.piecesPerRequest,
+    key_guidance: options.keyGuidance ?? DEFAULT_KEY_GUIDANCE,
     key_agreement: mean(Object.values(keys).map((entry) => entry.agreement)),
     related_key_agreement: mean(Object.values(keys).map((entry) => entry.related_agreement)),
     keys,

@@ -5,7 +5,13 @@ import { composePlanned, defaultKey, type PiecePlan } from '../compose/compose.j
 import { borrowStepper, type ComposerModel, returnStepper } from '../compose/composerModel.js';
 import { planEnding } from '../compose/constraints.js';
 import type { ComposedNote, PieceHeader } from '../compose/note.js';
-import { DEFAULT_REPEAT_PENALTY, DEFAULT_RHYTHM_SAMPLING, DEFAULT_TEMPERATURE, DEFAULT_TOP_P } from '../compose/request.js';
+import {
+  DEFAULT_KEY_GUIDANCE,
+  DEFAULT_REPEAT_PENALTY,
+  DEFAULT_RHYTHM_SAMPLING,
+  DEFAULT_TEMPERATURE,
+  DEFAULT_TOP_P,
+} from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { EVENT_WIDTH, eventsToGrid, FIELD_INSTRUMENT, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import { PieceContext } from '../encoding/pieceContext.js';
@@ -115,14 +121,14 @@ export function headerLike(like: PreparedPiece, seconds: number, seed: number): 
 
 /**
  * A piece written the way users get one, through composePlanned() with all of compose's rules
- * and default sampling (the repeat penalty's default unless `sampling` names one), under a real piece's composer, parts, tempo and metre.
+ * and default sampling (the repeat penalty's and key guidance's defaults unless `sampling` names them), under a real piece's composer, parts, tempo and metre.
  */
 export async function composeLikePiece(
   model: ComposerModel,
   like: PreparedPiece,
   seconds: number,
   seed: number,
-  sampling: Pick<PiecePlan, 'temperature' | 'topP' | 'rhythm'> & Partial<Pick<PiecePlan, 'repeatPenalty'>> = {
+  sampling: Pick<PiecePlan, 'temperature' | 'topP' | 'rhythm'> & Partial<Pick<PiecePlan, 'repeatPenalty' | 'keyGuidance'>> = {
     temperature: DEFAULT_TEMPERATURE,
     topP: DEFAULT_TOP_P,
     rhythm: DEFAULT_RHYTHM_SAMPLING,
@@ -130,7 +136,14 @@ export async function composeLikePiece(
 ): Promise<ComposedNote[]> {
   const header = headerLike(like, seconds, seed);
   const ending = planEnding(seconds, like.bpm, like.timeSignature);
-  const plan: PiecePlan = { header, primer: [], ending, repeatPenalty: DEFAULT_REPEAT_PENALTY, ...sampling };
+  const plan: PiecePlan = {
+    header,
+    primer: [],
+    ending,
+    repeatPenalty: DEFAULT_REPEAT_PENALTY,
+    keyGuidance: DEFAULT_KEY_GUIDANCE,
+    ...sampling,
+  };
   const notes: ComposedNote[] = [];
   for await (const note of composePlanned(model, plan)) notes.push(note);
   return notes;

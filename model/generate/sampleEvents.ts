@@ -1,6 +1,6 @@
 import type { NetworkConfig } from '../lstm/config.js';
+import type { FieldLogitSource } from './guidance.js';
 import { draw, MASKED_LOGIT, nucleus, penalize, softmaxWithTemperature } from './sampling.js';
-import type { LstmStepper } from './stepper.js';
 
 /** How sharply one field's distribution is drawn from: softmax temperature, then nucleus (top-p) truncation. */
 export interface FieldSampling {
@@ -60,14 +60,14 @@ function allMasked(logits: Float32Array): boolean {
 }
 
 /**
- * Samples the next event field by field from a stepper that has just read the previous event.
+ * Samples the next event field by field from a stepper (or guided steppers) that has just read the previous event.
  * Masks apply before temperature and top-p, so a forbidden value can never be drawn; a penalty
  * (options.penalty) applies to the tempered distribution, before top-p. When a
  * choice leaves a later field nothing allowed (say pitch 108 on a piano that must now play a
  * higher note at the same onset), that choice is excluded and the earlier field drawn again.
  */
 export function sampleEvent(
-  stepper: LstmStepper,
+  stepper: FieldLogitSource,
   previous: readonly number[] | undefined,
   options: SamplingOptions,
   rule?: FieldRule,

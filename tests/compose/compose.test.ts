@@ -6,7 +6,7 @@ import { compose, composePlanned, planPiece, rememberPitch, repeatPenaltyFor } f
 import { type ComposerModel, loadComposerModel } from '../../model/compose/composerModel.js';
 import { ComposeError } from '../../model/compose/errors.js';
 import type { ComposedNote } from '../../model/compose/note.js';
-import { type ComposeRequest, DEFAULT_REPEAT_PENALTY, parseComposeRequest } from '../../model/compose/request.js';
+import { type ComposeRequest, DEFAULT_KEY_GUIDANCE, DEFAULT_REPEAT_PENALTY, parseComposeRequest } from '../../model/compose/request.js';
 import { composedToMidi } from '../../model/compose/toMidi.js';
 import { FIELD_PITCH, REST_INSTRUMENT } from '../../model/encoding/noteEvents.js';
 import { ENSEMBLES, findInstrumentation, INSTRUMENTATION_NAMES } from '../../model/ensembles.js';
@@ -189,6 +189,39 @@ describe('compose', () => {
     // Requests built in code (or stored before the field existed) get the default.
     expect(planPiece(request({ instrument: 'violin', seed: 1 })).repeatPenalty).toBe(DEFAULT_REPEAT_PENALTY);
     expect(planPiece(request({ instrument: 'violin', seed: 1, repeatPenalty: 1.5 })).repeatPenalty).toBe(1.5);
+  });
+
+  it('takes a key guidance of 0 to 4, the default when none is given', () => {
+    expect(parseComposeRequest({ instrument: 'violin' }).keyGuidance).toBe(DEFAULT_KEY_GUIDANCE);
+    expect(parseComposeRequest({ instrument: 'violin', keyGuidance: 0 }).keyGuidance).toBe(0);
+    expect(parseComposeRequest({ instrument: 'violin', keyGuidance: 4 }).keyGuidance).toBe(4);
+    for (const keyGuidance of [-0.5, 4.5, Number.NaN, '2'])
+      expect(() => parseComposeRequest({ instrument: 'violin', keyGuidance })).toThrow(/keyGuidance/);
+    expect(planPiece(request({ instrument: 'violin', seed: 1 })).keyGuidance).toBe(DEFAULT_KEY_GUIDANCE);
+  });
+
+  it('keeps closer to the asked key under stronger key guidance, the same notes for the same seed', async () => {
+    // F sharp minor (natural, with the raised seventh E sharp): the key asked for least successfully without guidance.
+    const scale = new Set([6, 8, 9, 11, 1, 2, 4, 5]);
+    const inScale = async (keyGuidance: number) => {
+      let inside = 0;
+      let all = 0;
+      for (let seed = 1; seed <= 6; seed++) {
+        const notes = await collect(
+          compose(model, request({ instrument: 'string-quartet', seconds: 15, key: 'f-sharp-minor', seed, keyGuidance })),
+        );
+        inside += notes.filter((note) => scale.has(note.pitch % 12)).length;
+        all += notes.length;
+      }
+      return inside / all;
+    };
+    const [plain, guided] = [await inScale(1), await inScale(3)];
+    console.log(`notes in F sharp minor: ${plain.toFixed(3)} unguided, ${guided.toFixed(3)} at key guidance 3`);
+    expect(guided).toBeGreaterThan(plain);
+    const again = (keyGuidance: number) =>
+      collect(compose(model, request({ instrument: 'violin', seconds: 10, key: 'g-minor', seed: 9, keyGuidance })));
+    expect(await again(2)).toEqual(await again(2));
+    expect(await again(2)).not.toEqual(await again(1));
   });
 
   it('penalizes only the pitch its part played last, and only when that part plays', () => {
