@@ -3,7 +3,7 @@ import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_TRAIN_SPEED, measureTrainSpeed } from '../../model/bench/trainSpeed.js';
 import { loadComposerModel } from '../../model/compose/composerModel.js';
 import { startEngine } from '../../model/engine.js';
-import { DEFAULT_CONDITIONING, measureConditioning, realKeyAgreement } from '../../model/eval/conditioning.js';
+import { DEFAULT_CONDITIONING, measureConditioning, realKeyAgreement, realMetreAgreement } from '../../model/eval/conditioning.js';
 import { loadMusicNet } from '../../model/ingest/musicnet.js';
 import { prepare } from '../../model/prepare/prepare.js';
 import { codedData } from '../../model/train/dataForTraining.js';
@@ -58,7 +58,10 @@ export async function runBench(argv: string[]): Promise<void> {
           ...(values['key-guidance'] !== undefined && { keyGuidance: Number(values['key-guidance']) }),
           onProgress: progressBar('conditioning'),
         })),
-        real_reference: realKeyAgreement(real, DEFAULT_CONDITIONING.seconds),
+        real_reference: {
+          ...realKeyAgreement(real, DEFAULT_CONDITIONING.seconds),
+          metres: realMetreAgreement(real, DEFAULT_CONDITIONING.metres),
+        },
       };
       break;
     }

@@ -40,14 +40,18 @@ export function beatSteps([numerator, denominator]: TimeSignaturePair): { steps:
   return { steps: unit, compound: false };
 }
 
-/** Steps of a bar's strong beats for a metre: where its accents fall (the downbeat and, in compound or long bars, the middle). */
-export function strongBeatSteps(signature: TimeSignaturePair): number[] {
+/**
+ * How strong a bar position (in grid steps) is in a metre, in the metrical hierarchy: 4 the
+ * downbeat, 3 the middle of a bar of four or more beats (beat 3 of 4/4, the third dotted quarter
+ * of 12/8), 2 any other beat (quarters of 3/4, dotted quarters of 6/8), 1 other eighths, 0 finer.
+ */
+export function metricalWeight(signature: TimeSignaturePair, position: number): number {
   const bar = barSteps(signature);
-  const [numerator, denominator] = signature;
-  if (denominator === 8 && numerator % 3 === 0) {
-    const group = (3 * 4 * STEPS_PER_BEAT) / 8;
-    return Array.from({ length: numerator / 3 }, (_, index) => index * group);
-  }
-  if (numerator === 4 || numerator === 2) return [0, bar / 2];
-  return [0];
+  const beat = beatSteps(signature).steps;
+  const at = ((position % bar) + bar) % bar;
+  const beats = Math.round(bar / beat);
+  if (at === 0) return 4;
+  if (beats >= 4 && beats % 2 === 0 && at === bar / 2) return 3;
+  if (at % beat === 0) return 2;
+  return at % (STEPS_PER_BEAT / 2) === 0 ? 1 : 0;
 }
