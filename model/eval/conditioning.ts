@@ -85,7 +85,8 @@ export function realMetreAgreement(scores: readonly Score[], candidates: readonl
     const label = only ? `${only.numerator}/${only.denominator}` : '';
     if (!only || more.length > 0 || !candidates.some((candidate) => candidate.join('/') === label)) continue;
     const { salience, strongest } = strongestMetre(scoreOnsetSteps(score), candidates);
-    const entry = (byMetre[label] ??= { pieces: 0, own_is_strongest: 0, salience: {} });
+    const entry = byMetre[label] ?? { pieces: 0, own_is_strongest: 0, salience: {} };
+    byMetre[label] = entry;
     entry.pieces++;
     if (strongest === label) entry.own_is_strongest++;
     for (const [name, value] of Object.entries(salience)) entry.salience[name] = (entry.salience[name] ?? 0) + value;
