@@ -140,6 +140,18 @@ function writeCurves(out: string, progress: Progress, perEventUnit: string): voi
 }
 
 /**
+ * A killed run logged past its last checkpoint; the resumed run trains those chunks again, so
+ * their rows go (otherwise the log, and the curves drawn from it, would hold them twice).
+ */
+function dropLogRowsAfter(logPath: string, chunksDone: number): void {
+  if (!existsSync(logPath)) return;
+  const [header = '', ...rows] = readFileSync(logPath, 'utf8').trimEnd().split('\n');
+  const chunksColumn = header.split(',').indexOf('chunks_done');
+  const kept = rows.filter((row) => Number(row.split(',')[chunksColumn]) <= chunksDone);
+  writeFileSync(logPath, `${[header, ...kept].join('\n')}\n`);
+}
+
+/**
  * The training loop, top to bottom: deal sequences into streams, step through chunks (Adam on
  * the hand-written gradients), validate at each epoch's end, checkpoint every few minutes and
  * when the budget runs out. Everything that decides what happens next lives in the checkpoint,
@@ -164,6 +176,7 @@ export async function train(job: TrainJob): Promise<TrainResult> {
     if (saved?.length === job.network.layers * 2 * settings.rows * job.network.hiddenSize)
       carried = splitState(saved, job.network.layers * 2);
     else if (saved) log('the saved LSTM state was for another number of rows: starting it from zero');
+    dropLogRowsAfter(join(out, LOG_FILE), progress.chunksDone);
     log(`resuming from ${resumeFrom}: epoch ${progress.epoch + 1}, chunk ${progress.chunk}, ${progress.chunksDone} chunks done`);
   } else {
     const warm = job.warmStart ? readWarmStart(job.warmStart, job.network) : undefined;

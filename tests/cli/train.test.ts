@@ -14,6 +14,21 @@ function latest(out: string): string | undefined {
   return existsSync(pointer) ? join(out, readFileSync(pointer, 'utf8').trim()) : undefined;
 }
 
+/** A run's log.csv below its header, row by row. */
+function logRows(out: string): string[] {
+  return readFileSync(join(out, 'log.csv'), 'utf8').trim().split('\n').slice(1);
+}
+
+/** The chunks_done column of a run's log.csv, row by row. */
+function loggedChunks(out: string): number[] {
+  const column = readFileSync(join(out, 'log.csv'), 'utf8').split('\n')[0]?.split(',').indexOf('chunks_done') ?? -1;
+  return logRows(out).map((row) => Number(row.split(',')[column]));
+}
+
+function checkpointChunks(folder: string): number {
+  return Number(loadCheckpoint(folder).model.about.chunksDone);
+}
+
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   const started = Date.now();
   while (!condition()) {
@@ -41,7 +56,7 @@ describe('partita train', () => {
         out,
         ...TINY,
         '--checkpoint-minutes',
-        '0.01',
+        '0.05',
         '--epochs',
         '1000',
       ],
@@ -51,12 +66,14 @@ describe('partita train', () => {
     await until(() => latest(out) !== undefined, 60_000);
     const first = latest(out) as string;
     await until(() => latest(out) !== first, 60_000);
+    // Killed once it has logged past its last checkpoint, as a real kill usually finds it.
+    await until(() => Math.max(...loggedChunks(out)) > checkpointChunks(latest(out) as string), 60_000);
     child.kill('SIGKILL');
     await done;
-    const killedAt = latest(out) as string;
-    const before = loadCheckpoint(killedAt);
-    const chunksBefore = Number(before.model.about.chunksDone);
+    const chunksBefore = checkpointChunks(latest(out) as string);
     expect(chunksBefore).toBeGreaterThan(0);
+    const rowsPastCheckpoint = logRows(out).filter((_, row) => loggedChunks(out)[row] > chunksBefore);
+    expect(rowsPastCheckpoint.length).toBeGreaterThan(0);
 
     const resumed = runCli(['train', '--data', data, '--out', out, ...TINY, '--resume', '--max-minutes', '0.15']);
     expect(resumed.status, resumed.stderr).toBe(0);
@@ -64,6 +81,11 @@ describe('partita train', () => {
     const after = loadCheckpoint(out);
     expect(Number(after.model.about.chunksDone)).toBeGreaterThan(chunksBefore);
     expect(readFileSync(join(out, 'log.csv'), 'utf8').split('\n')[0]).toMatch(/^train_seconds,epoch/);
+    // The chunks the killed run logged after its last checkpoint are trained again, and logged once.
+    const rowsAfter = logRows(out);
+    for (const row of rowsPastCheckpoint) expect(rowsAfter).not.toContain(row);
+    const chunks = loggedChunks(out);
+    expect(chunks).toEqual([...chunks].sort((a, b) => a - b));
   });
 
   it('trains on from a shipped model folder (weights and totals, no optimizer state) on a fresh machine', () => {
