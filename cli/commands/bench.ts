@@ -31,6 +31,7 @@ export async function runBench(argv: string[]): Promise<void> {
       train: { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
       'key-guidance': { type: 'string' },
+      'top-p': { type: 'string' },
     },
     strict: true,
   });
@@ -56,6 +57,7 @@ export async function runBench(argv: string[]): Promise<void> {
         ...(await measureConditioning(model, {
           ...DEFAULT_CONDITIONING,
           ...(values['key-guidance'] !== undefined && { keyGuidance: Number(values['key-guidance']) }),
+          ...(values['top-p'] !== undefined && { topP: Number(values['top-p']) }),
           onProgress: progressBar('conditioning'),
         })),
         real_reference: {

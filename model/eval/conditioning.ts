@@ -3,7 +3,7 @@ import { barSteps, metricalWeight, type TimeSignaturePair } from '../analysis/me
 import { compose } from '../compose/compose.js';
 import type { ComposerModel } from '../compose/composerModel.js';
 import type { ComposedNote } from '../compose/note.js';
-import { DEFAULT_KEY_GUIDANCE, parseComposeRequest } from '../compose/request.js';
+import { DEFAULT_KEY_GUIDANCE, DEFAULT_TOP_P, parseComposeRequest } from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { ignoreProgress, type ProgressCallback } from '../progress.js';
 import type { Score } from '../score.js';
@@ -22,6 +22,8 @@ export interface ConditioningOptions {
   seconds: number;
   /** Classifier-free guidance towards the key (PiecePlan.keyGuidance); the request default unless given. */
   keyGuidance?: number;
+  /** The notes' top-p; the request default unless given. */
+  topP?: number;
   onProgress?: ProgressCallback;
 }
 
@@ -144,6 +146,7 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
         key,
         seed,
         keyGuidance: options.keyGuidance,
+        topP: options.topP,
       });
       const notes = await collect(compose(model, request));
       const foundKey = keyOfNotes(notes);
@@ -167,6 +170,7 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
         seed,
         tempo: 96,
         keyGuidance: options.keyGuidance,
+        topP: options.topP,
       });
       const notes = await collect(compose(model, request));
       const stepsPerSecond = (96 / 60) * STEPS_PER_BEAT;
@@ -182,6 +186,7 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
     seconds: options.seconds,
     pieces_per_request: options.piecesPerRequest,
     key_guidance: options.keyGuidance ?? DEFAULT_KEY_GUIDANCE,
+    top_p: options.topP ?? DEFAULT_TOP_P,
     key_agreement: mean(Object.values(keys).map((entry) => entry.agreement)),
     related_key_agreement: mean(Object.values(keys).map((entry) => entry.related_agreement)),
     keys,
