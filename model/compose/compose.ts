@@ -184,9 +184,14 @@ class PieceReader {
     this.context = new PieceContext([{ step: 0, signature: header.timeSignature }], key);
   }
 
-  /** Reads the previous event (undefined: the start). */
-  advance(previous: readonly number[] | undefined): void {
-    this.stepper.advance(previous, conditionsAt(this.rows, this.context));
+  /** Reads the previous event (undefined: the start); with a partner (guidance's key-free reading), both read it. */
+  advance(previous: readonly number[] | undefined, partner?: PieceReader): void {
+    if (partner) this.stepper.advanceWith(partner.stepper, previous, this.conditions(), partner.conditions());
+    else this.stepper.advance(previous, this.conditions());
+  }
+
+  private conditions(): readonly number[] {
+    return conditionsAt(this.rows, this.context);
   }
 
   readonly headContexts = (field: number, chosen: readonly number[]) => this.context.headFeaturesFor(field, chosen);
@@ -218,7 +223,7 @@ async function* writePiece(
 
   const primerEvents = gridToEvents(plan.primer);
   for (let row = 0; row < primerEvents.length; row += fields) {
-    for (const each of readers) each.advance(previous);
+    reader.advance(previous, keyFree);
     const event = Array.from(primerEvents.subarray(row, row + fields));
     for (const each of readers) each.context.push(event);
     previous = event;
@@ -238,7 +243,7 @@ async function* writePiece(
   const sampling = { temperature: plan.temperature, topP: plan.topP, random, byField, ...(penalty && { penalty }) };
   let sliceStarted = performance.now();
   while (!options.signal?.aborted) {
-    for (const each of readers) each.advance(previous);
+    reader.advance(previous, keyFree);
     const rule = rulesAt(context.time);
     const event = sampleEvent(
       source,

@@ -1,6 +1,6 @@
 import { headEmbeddingOffsets, inputRowOffsets, type NetworkConfig } from '../lstm/config.js';
 import { GATES, getParam, layerInputSize, type ParamSet } from '../lstm/params.js';
-import { instantiateMatvec, type MatvecFunction } from './matvecKernel.js';
+import { instantiateMatvec, type Matvec2Function, type MatvecFunction } from './matvecKernel.js';
 
 const FLOAT_BYTES = 4;
 
@@ -39,13 +39,22 @@ interface MatrixSlot {
 interface StepperLayout {
   weightFloats: number;
   scratchFloats: number;
-  layers: { weights: MatrixSlot; bias: number; input: number; inputSize: number; gates: number }[];
+  layers: LayerSlot[];
   headInput: number;
   projection: MatrixSlot;
   projected: number;
   hidden: number;
   heads: MatrixSlot[];
   logits: number;
+}
+
+/** One LSTM layer: its fused weights and bias (shared), its input and gate vectors (the stepper's own). */
+interface LayerSlot {
+  weights: MatrixSlot;
+  bias: number;
+  input: number;
+  inputSize: number;
+  gates: number;
 }
 
 /** The layout with a stepper's vectors from `scratchBase` (default: right after the weights); the weights' offsets never depend on it. */
@@ -79,8 +88,14 @@ const STEPPERS_PER_MEMORY = 8;
 /** One kernel memory: the weights image, then the vectors of up to STEPPERS_PER_MEMORY steppers. */
 interface SharedMemory {
   floats: Float32Array;
-  matvec: MatvecFunction;
+  kernels: Kernels;
   steppers: number;
+}
+
+/** The kernel's two entry points over one memory. */
+interface Kernels {
+  matvec: MatvecFunction;
+  matvec2: Matvec2Function;
 }
 
 /** Head k's weights that stay in JS: its input bias, its embedding of the fields chosen before it, its output bias. */
@@ -143,18 +158,18 @@ export class StepperWeights {
    * in, when the last is full) and the layout of the stepper's own vectors in it. Steppers only
    * read the weights, so sharing them changes no result.
    */
-  place(kernel: WebAssembly.Module): { floats: Float32Array; matvec: MatvecFunction; layout: StepperLayout } {
+  place(kernel: WebAssembly.Module): { floats: Float32Array; kernels: Kernels; layout: StepperLayout } {
     const { weightFloats, scratchFloats } = this.layout;
     if (!this.memory || this.memory.steppers === STEPPERS_PER_MEMORY) {
-      const { memory, matvec } = instantiateMatvec(kernel, (weightFloats + STEPPERS_PER_MEMORY * scratchFloats) * FLOAT_BYTES);
+      const { memory, matvec, matvec2 } = instantiateMatvec(kernel, (weightFloats + STEPPERS_PER_MEMORY * scratchFloats) * FLOAT_BYTES);
       const floats = new Float32Array(memory.buffer);
       floats.set(this.image);
-      this.memory = { floats, matvec, steppers: 0 };
+      this.memory = { floats, kernels: { matvec, matvec2 }, steppers: 0 };
     }
-    const { floats, matvec } = this.memory;
+    const { floats, kernels } = this.memory;
     const layout = planLayout(this.config, weightFloats + this.memory.steppers * scratchFloats);
     this.memory.steppers++;
-    return { floats, matvec, layout };
+    return { floats, kernels, layout };
   }
 }
 
@@ -166,7 +181,7 @@ export class StepperWeights {
  */
 export class LstmStepper {
   private readonly memory: Float32Array;
-  private readonly matvec: MatvecFunction;
+  private readonly kernels: Kernels;
   private readonly layout: StepperLayout;
   private readonly weights: StepperWeights;
   private readonly h: Float32Array[];
@@ -180,10 +195,10 @@ export class LstmStepper {
     const { config } = weights;
     this.config = config;
     this.weights = weights;
-    const { floats, matvec, layout } = weights.place(kernel);
+    const { floats, kernels, layout } = weights.place(kernel);
     this.layout = layout;
     this.memory = floats;
-    this.matvec = matvec;
+    this.kernels = kernels;
     this.h = Array.from({ length: config.layers }, () => new Float32Array(config.hiddenSize));
     this.c = Array.from({ length: config.layers }, () => new Float32Array(config.hiddenSize));
     this.embed = new Float32Array(config.embedSize);
@@ -192,13 +207,26 @@ export class LstmStepper {
     this.conditionOffset = offsets.conditionOffset;
   }
 
-  /** out = bias + x W, where x and out are float offsets into the kernel's memory. */
-  private multiply(x: number, slot: MatrixSlot, out: number, bias?: Float32Array | number): void {
+  /** Sets out to the bias (an offset into the memory, an array, or none: zeros), padding included. */
+  private startOutput(slot: MatrixSlot, out: number, bias?: Float32Array | number): void {
     if (typeof bias === 'number') this.memory.copyWithin(out, bias, bias + slot.cols);
     else if (bias) this.memory.set(bias, out);
     else this.memory.fill(0, out, out + slot.cols);
     this.memory.fill(0, out + slot.cols, out + slot.stride);
-    this.matvec(x * FLOAT_BYTES, slot.rows, slot.offset * FLOAT_BYTES, out * FLOAT_BYTES, slot.stride);
+  }
+
+  /** out = bias + x W, where x and out are float offsets into the kernel's memory. */
+  private multiply(x: number, slot: MatrixSlot, out: number, bias?: Float32Array | number): void {
+    this.startOutput(slot, out, bias);
+    this.kernels.matvec(x * FLOAT_BYTES, slot.rows, slot.offset * FLOAT_BYTES, out * FLOAT_BYTES, slot.stride);
+  }
+
+  /** multiply() for this stepper and a partner in the same memory, with one pass over W. */
+  private multiplyWith(partner: LstmStepper, x: number, x2: number, slot: MatrixSlot, out: number, out2: number, bias?: number): void {
+    this.startOutput(slot, out, bias);
+    partner.startOutput(slot, out2, bias);
+    const bytes = FLOAT_BYTES;
+    this.kernels.matvec2(x * bytes, x2 * bytes, slot.rows, slot.offset * bytes, out * bytes, out2 * bytes, slot.stride);
   }
 
   reset(): void {
@@ -207,7 +235,58 @@ export class LstmStepper {
 
   /** Reads the previous event (undefined: the start) under the given conditions; updates the state. */
   advance(previous: readonly number[] | undefined, conditions: readonly number[]): void {
-    const { config, memory } = this;
+    this.embedInput(previous, conditions);
+    this.layout.layers.forEach((slot, layer) => {
+      this.loadLayerInput(layer);
+      this.multiply(slot.input, slot.weights, slot.gates, slot.bias);
+      this.updateState(layer);
+    });
+    this.memory.set(this.h[this.config.layers - 1] as Float32Array, this.layout.headInput);
+    this.multiply(this.layout.headInput, this.layout.projection, this.layout.projected);
+  }
+
+  /**
+   * advance() for this stepper and a partner reading the same event under other conditions
+   * (guidance's key-free reading). In one kernel memory each matrix is read once for both, which
+   * is most of a step's cost; the results are the bits two advance() calls give.
+   */
+  advanceWith(
+    partner: LstmStepper,
+    previous: readonly number[] | undefined,
+    conditions: readonly number[],
+    partnerConditions: readonly number[],
+  ): void {
+    if (partner.memory !== this.memory) {
+      this.advance(previous, conditions);
+      partner.advance(previous, partnerConditions);
+      return;
+    }
+    this.embedInput(previous, conditions);
+    partner.embedInput(previous, partnerConditions);
+    this.layout.layers.forEach((slot, layer) => {
+      const other = partner.layout.layers[layer] as LayerSlot;
+      this.loadLayerInput(layer);
+      partner.loadLayerInput(layer);
+      this.multiplyWith(partner, slot.input, other.input, slot.weights, slot.gates, other.gates, slot.bias);
+      this.updateState(layer);
+      partner.updateState(layer);
+    });
+    const top = this.config.layers - 1;
+    this.memory.set(this.h[top] as Float32Array, this.layout.headInput);
+    this.memory.set(partner.h[top] as Float32Array, partner.layout.headInput);
+    this.multiplyWith(
+      partner,
+      this.layout.headInput,
+      partner.layout.headInput,
+      this.layout.projection,
+      this.layout.projected,
+      partner.layout.projected,
+    );
+  }
+
+  /** The first layer's input: the sum of the embeddings of the previous event's fields and the conditions. */
+  private embedInput(previous: readonly number[] | undefined, conditions: readonly number[]): void {
+    const { config } = this;
     const table = this.weights.embed;
     const E = config.embedSize;
     const x = this.embed;
@@ -220,29 +299,31 @@ export class LstmStepper {
       addRow((this.fieldOffsets[k] as number) + (previous ? (previous[k] as number) : field.vocab));
     });
     for (const condition of conditions) addRow(this.conditionOffset + condition);
+  }
 
-    const H = config.hiddenSize;
-    let below: Float32Array = x;
-    this.layout.layers.forEach((slot, layer) => {
-      const h = this.h[layer] as Float32Array;
-      const c = this.c[layer] as Float32Array;
-      memory.set(below, slot.input);
-      memory.set(h, slot.input + slot.inputSize);
-      this.multiply(slot.input, slot.weights, slot.gates, slot.bias);
-      const z = slot.gates;
-      for (let j = 0; j < H; j++) {
-        const input = sigmoid(memory[z + j] as number);
-        const forget = sigmoid(memory[z + H + j] as number);
-        const candidate = Math.tanh(memory[z + 2 * H + j] as number);
-        const output = sigmoid(memory[z + 3 * H + j] as number);
-        const cell = forget * (c[j] as number) + input * candidate;
-        c[j] = cell;
-        h[j] = output * Math.tanh(cell);
-      }
-      below = h;
-    });
-    memory.set(below, this.layout.headInput);
-    this.multiply(this.layout.headInput, this.layout.projection, this.layout.projected);
+  /** Layer `layer`'s input beside its own last state, where its kernel call reads them. */
+  private loadLayerInput(layer: number): void {
+    const slot = this.layout.layers[layer] as LayerSlot;
+    this.memory.set(layer === 0 ? this.embed : (this.h[layer - 1] as Float32Array), slot.input);
+    this.memory.set(this.h[layer] as Float32Array, slot.input + slot.inputSize);
+  }
+
+  /** The cell update from layer `layer`'s gate pre-activations. */
+  private updateState(layer: number): void {
+    const { memory } = this;
+    const H = this.config.hiddenSize;
+    const z = (this.layout.layers[layer] as LayerSlot).gates;
+    const h = this.h[layer] as Float32Array;
+    const c = this.c[layer] as Float32Array;
+    for (let j = 0; j < H; j++) {
+      const input = sigmoid(memory[z + j] as number);
+      const forget = sigmoid(memory[z + H + j] as number);
+      const candidate = Math.tanh(memory[z + 2 * H + j] as number);
+      const output = sigmoid(memory[z + 3 * H + j] as number);
+      const cell = forget * (c[j] as number) + input * candidate;
+      c[j] = cell;
+      h[j] = output * Math.tanh(cell);
+    }
   }
 
   /**

@@ -50,3 +50,26 @@ describe('classifier-free guidance', () => {
     expect(Array.from(guided(3).fieldLogits(1, [0], [1]))).toEqual(Array.from(conditioned.fieldLogits(1, [0], [1])));
   });
 });
+
+describe('stepping the keyed and the key-free readings together', () => {
+  it('gives the bits two separate steps give, for both steppers, at every event', async () => {
+    const weights = new StepperWeights(TINY_CONFIG, initParams(TINY_CONFIG, 7));
+    const kernel = await compileMatvecKernel();
+    const make = () => new LstmStepper(weights, kernel);
+    const apart = make();
+    const apartFree = make();
+    const together = make();
+    const togetherFree = make();
+    const logits = (stepper: LstmStepper, field: number) => Array.from(stepper.fieldLogits(field, [0, 1, 2].slice(0, field)));
+    for (const event of [undefined, [1, 2, 3], [0, 4, 1], [2, 0, 5]]) {
+      apart.advance(event, [1]);
+      apartFree.advance(event, [2]);
+      together.advanceWith(togetherFree, event, [1], [2]);
+      for (let field = 0; field < TINY_CONFIG.fields.length; field++) {
+        expect(logits(together, field)).toEqual(logits(apart, field));
+        expect(logits(togetherFree, field)).toEqual(logits(apartFree, field));
+      }
+    }
+    expect(logits(together, 0)).not.toEqual(logits(togetherFree, 0));
+  });
+});
