@@ -67,7 +67,14 @@ describe('partita train', () => {
     const first = latest(out) as string;
     await until(() => latest(out) !== first, 60_000);
     // Killed once it has logged past its last checkpoint, as a real kill usually finds it.
-    await until(() => Math.max(...loggedChunks(out)) > checkpointChunks(latest(out) as string), 60_000);
+    const loggedPastCheckpoint = () => {
+      try {
+        return Math.max(...loggedChunks(out)) > checkpointChunks(latest(out) as string);
+      } catch {
+        return false; // that checkpoint was pruned by a newer one while it was read: look again
+      }
+    };
+    await until(loggedPastCheckpoint, 60_000);
     child.kill('SIGKILL');
     await done;
     const chunksBefore = checkpointChunks(latest(out) as string);
