@@ -63,9 +63,6 @@ describe('partita train', () => {
       { cwd: REPO_ROOT, stdio: 'ignore' },
     );
     const done = exited(child);
-    await until(() => latest(out) !== undefined, 60_000);
-    const first = latest(out) as string;
-    await until(() => latest(out) !== first, 60_000);
     // Killed once it has logged past its last checkpoint, as a real kill usually finds it.
     const loggedPastCheckpoint = () => {
       try {
@@ -74,8 +71,15 @@ describe('partita train', () => {
         return false; // that checkpoint was pruned by a newer one while it was read: look again
       }
     };
-    await until(loggedPastCheckpoint, 60_000);
-    child.kill('SIGKILL');
+    try {
+      await until(() => latest(out) !== undefined, 60_000);
+      const first = latest(out) as string;
+      await until(() => latest(out) !== first, 60_000);
+      await until(loggedPastCheckpoint, 60_000);
+    } finally {
+      // Also when waiting failed: a run of 1000 epochs left behind would hold a core for the rest of the suite.
+      child.kill('SIGKILL');
+    }
     await done;
     const chunksBefore = checkpointChunks(latest(out) as string);
     expect(chunksBefore).toBeGreaterThan(0);
