@@ -2,7 +2,15 @@ import { KEY_COUNT, transposeKey } from '../analysis/keys.js';
 import { METRE_COUNT, metreIndex, type TimeSignaturePair } from '../analysis/metre.js';
 import { MAX_DURATION_STEPS, VELOCITY_BINS } from '../encoding/grid.js';
 import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, MAX_SHIFT_STEPS, REST_INSTRUMENT } from '../encoding/noteEvents.js';
-import { HEAD_FEATURES, INPUT_FEATURES, KEY_FEATURE_SLOT, type MetreChange, PieceContext } from '../encoding/pieceContext.js';
+import {
+  COPY_FEATURES,
+  HEAD_FEATURES,
+  INPUT_FEATURES,
+  KEY_FEATURE_SLOT,
+  type MetreChange,
+  PieceContext,
+  pitchFeatureOrNone,
+} from '../encoding/pieceContext.js';
 import type { FieldRule } from '../generate/sampleEvents.js';
 import { MASKED_LOGIT } from '../generate/sampling.js';
 import { INSTRUMENTS, PART_COUNT, partOfIndex } from '../instruments.js';
@@ -51,6 +59,7 @@ export function scoreNetworkConfig(
     orderKeyFields: [1, 2],
     conditionVocab: CONDITION_VOCAB,
     headContexts: HEAD_FEATURES.map((feature) => ({ field: feature.field, vocab: feature.vocab })),
+    copies: COPY_FEATURES,
     ...sizes,
   });
 }
@@ -164,7 +173,8 @@ export function scoreCodec(config: NetworkConfig): SequenceCodec {
       if (semitones !== 0) {
         for (let base = 0; base < contexts.length; base += HEAD_FEATURES.length)
           for (const slot of PITCH_CONTEXT_SLOTS)
-            if ((contexts[base + slot] as number) < 128) contexts[base + slot] = (contexts[base + slot] as number) + semitones;
+            if ((contexts[base + slot] as number) < 128)
+              contexts[base + slot] = pitchFeatureOrNone((contexts[base + slot] as number) + semitones);
       }
       const conditions = [...sequence.conditions];
       const key = hideKey || scored.key === UNKNOWN_KEY ? UNKNOWN_KEY : transposeKey(scored.key, semitones);

@@ -69,7 +69,27 @@ export const HEAD_FEATURES: readonly (ContextFeature & { field: number })[] = [
   { field: FIELD_INSTRUMENT, name: 'onsetBeatPhase', vocab: BEAT_PHASES },
   { field: FIELD_DURATION, name: 'onsetBeatPhase', vocab: BEAT_PHASES },
   { field: FIELD_VELOCITY, name: 'onsetBeatPhase', vocab: BEAT_PHASES },
+  // Appended 2026-12-04 with the copy paths: the pitch that repeats, a step on, the interval the
+  // part moved by exactly one bar back (a motif sequenced from where the line now is).
+  { field: FIELD_PITCH, name: 'partSequencePitch', vocab: PITCH_NONE + 1, pitch: true },
 ];
+
+/**
+ * Head features that name a value of their own head's field, and so are copy paths
+ * (NetworkConfig.copies): the pitch one and two bars back, the sequenced pitch, the note
+ * length one bar back. Values from `limit` up mean "none" (or, for lengths, "longer").
+ */
+export const COPY_FEATURES: readonly { slot: number; limit: number }[] = [
+  { name: 'partPitchOneBarBack', limit: PITCH_NONE },
+  { name: 'partPitchTwoBarsBack', limit: PITCH_NONE },
+  { name: 'partSequencePitch', limit: PITCH_NONE },
+  { name: 'partDurationOneBarBack', limit: LOOKBACK_DURATION_MAX },
+].map(({ name, limit }) => ({ slot: HEAD_FEATURES.findIndex((feature) => feature.name === name), limit }));
+
+/** What an absolute-pitch feature becomes when moved out of MIDI's range: "none". */
+export function pitchFeatureOrNone(pitch: number): number {
+  return pitch >= 0 && pitch < PITCH_NONE ? pitch : PITCH_NONE;
+}
 
 /** The slot of the key among the head features (transposition and key dropout rewrite it). */
 export const KEY_FEATURE_SLOT = HEAD_FEATURES.findIndex((feature) => feature.name === 'key');
@@ -207,6 +227,10 @@ export class PieceContext {
         ? clampInterval((line.pitches[oneBack] as number) - (line.pitches[oneBack - 1] as number))
         : INTERVAL_NONE;
     const durationOneBack = line && exactlyOneBack ? Math.min(LOOKBACK_DURATION_MAX, line.durations[oneBack] as number) : DURATION_NONE;
+    const sequencePitch =
+      line && exactlyOneBack && oneBack > 0 && lastPitch !== PITCH_NONE
+        ? pitchFeatureOrNone(lastPitch + (line.pitches[oneBack] as number) - (line.pitches[oneBack - 1] as number))
+        : PITCH_NONE;
     return [
       position,
       position,
@@ -222,6 +246,7 @@ export class PieceContext {
       phase,
       phase,
       phase,
+      sequencePitch,
     ];
   }
 

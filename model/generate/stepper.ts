@@ -1,4 +1,4 @@
-import { headEmbeddingOffsets, inputRowOffsets, type NetworkConfig } from '../lstm/config.js';
+import { type HeadCopy, headCopies, headEmbeddingOffsets, inputRowOffsets, type NetworkConfig } from '../lstm/config.js';
 import { GATES, getParam, layerInputSize, type ParamSet } from '../lstm/params.js';
 import { instantiateMatvec, type Matvec2Function, type MatvecFunction } from './matvecKernel.js';
 
@@ -98,12 +98,13 @@ interface Kernels {
   matvec2: Matvec2Function;
 }
 
-/** Head k's weights that stay in JS: its input bias, its embedding of the fields chosen before it, its output bias. */
+/** Head k's weights that stay in JS: its input bias, its embedding of the fields chosen before it, its output bias, its copy gates. */
 interface HeadWeights {
   inputBias: Float32Array;
   chosenEmbedding?: Float32Array;
   chosenOffsets: number[];
   outputBias: Float32Array;
+  copies: (HeadCopy & { gate: Float32Array; bias: number })[];
 }
 
 /**
@@ -150,6 +151,11 @@ export class StepperWeights {
       chosenEmbedding: k > 0 ? getParam(params, `head.e${k}`).data : undefined,
       chosenOffsets: headEmbeddingOffsets(config, k),
       outputBias: getParam(params, `head.bw${k}`).data,
+      copies: headCopies(config, k).map((copy) => ({
+        ...copy,
+        gate: getParam(params, `head.copy${copy.copy}`).data,
+        bias: getParam(params, `head.copyBias${copy.copy}`).data[0] as number,
+      })),
     }));
   }
 
@@ -352,6 +358,14 @@ export class LstmStepper {
     for (let d = 0; d < size; d++) memory[hidden + d] = Math.max(0, memory[hidden + d] as number);
     const head = this.layout.heads[field] as MatrixSlot;
     this.multiply(hidden, head, logits, weights.outputBias);
-    return memory.slice(logits, logits + head.cols);
+    const out = memory.slice(logits, logits + head.cols);
+    for (const copy of weights.copies) {
+      const value = contexts[copy.position] ?? copy.limit;
+      if (value >= copy.limit) continue;
+      let gate = copy.bias;
+      for (let d = 0; d < size; d++) gate += (memory[hidden + d] as number) * (copy.gate[d] as number);
+      out[value] = (out[value] as number) + gate;
+    }
+    return out;
   }
 }

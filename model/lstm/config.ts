@@ -19,6 +19,14 @@ export const networkConfigSchema = z.object({
    * part's last pitch, for the pitch head), in the order a token's context slots hold them.
    */
   headContexts: z.array(z.object({ field: z.number().int().positive(), vocab: z.number().int().positive() })).default([]),
+  /**
+   * Copy paths (a pointer, as in Magenta's Lookback RNN's "repeat" outputs): head context `slot`
+   * names a value of its head's own field (the pitch one bar back, for the pitch head), and while
+   * it is below `limit` (above are "none" markers) that value's logit gains a gate the head
+   * computes from its features, g = a v + b. A line can then repeat or sequence a motif by
+   * raising one number instead of spelling the pitch out of its state.
+   */
+  copies: z.array(z.object({ slot: z.number().int().nonnegative(), limit: z.number().int().positive() })).default([]),
   embedSize: z.number().int().positive().default(256),
   hiddenSize: z.number().int().positive().default(256),
   layers: z.number().int().min(1).default(3),
@@ -63,4 +71,20 @@ export function headEmbeddingOffsets(config: NetworkConfig, field: number): numb
   }
   offsets.push(rows);
   return offsets;
+}
+
+/** A copy path of head k: the position of its slot among the head's contexts, its bound, its index among the network's copies. */
+export interface HeadCopy {
+  copy: number;
+  position: number;
+  limit: number;
+}
+
+/** The copy paths head k reads (see NetworkConfig.copies). */
+export function headCopies(config: NetworkConfig, field: number): HeadCopy[] {
+  const slots = headContextSlots(config, field);
+  return config.copies.flatMap((copy, index) => {
+    const position = slots.indexOf(copy.slot);
+    return position >= 0 ? [{ copy: index, position, limit: copy.limit }] : [];
+  });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { headContextSlots, headEmbeddingOffsets, type NetworkConfig } from './config.js';
+import { type HeadCopy, headContextSlots, headCopies, headEmbeddingOffsets, type NetworkConfig } from './config.js';
 import { columnSums } from './ops.js';
 import { getParam, type ParamSet } from './params.js';
 import type { DeviceWeights } from './weights.js';
@@ -10,7 +10,10 @@ import type { DeviceWeights } from './weights.js';
  *
  *     P   = h A                                    (shared projection)
  *     a_k = relu(P + c_k + sum_{j<k} E_k[field_j]) (head k's features)
- *     p_k = softmax(a_k W_k + b_k, masked)         (masked: values the rules forbid get -inf)
+ *     p_k = softmax(a_k W_k + b_k + copies, masked) (masked: values the rules forbid get -inf)
+ *
+ * where each copy path c of head k adds its gate a_k v_c + g_c to the logit of the value its
+ * context names (NetworkConfig.copies).
  */
 
 /** Additive logit mask value: large enough that exp() underflows to 0. */
@@ -105,9 +108,84 @@ export function headForward(
   if (field > 0) pre = tf.add(pre, tf.tensor2d(headConditioning(config, params, field, inputs), [inputs.tokens, config.headSize]));
   const a = tf.relu(pre);
   let logits = tf.add(tf.matMul(a, weights.matrix(`head.w${field}`)), weights.vector(`head.bw${field}`)) as tf.Tensor2D;
+  const copies = headCopies(config, field);
+  if (copies.length > 0) logits = tf.add(logits, tf.tensor2d(copyLogits(config, params, field, copies, a, inputs), [inputs.tokens, vocab]));
   const mask = boundsMask(vocab, inputs, field);
   if (mask) logits = tf.add(logits, mask);
   return { pre, a, logp: tf.logSoftmax(logits) as tf.Tensor2D };
+}
+
+/** Calls visit(token, value, copy) for every copy path of head k whose context names a value. */
+function forEachCopy(
+  config: NetworkConfig,
+  field: number,
+  copies: readonly HeadCopy[],
+  inputs: HeadInputs,
+  visit: (token: number, value: number, copy: HeadCopy) => void,
+): void {
+  const slots = headContextSlots(config, field);
+  const contextSlots = inputs.contextSlots ?? 0;
+  for (let token = 0; token < inputs.tokens; token++) {
+    for (const copy of copies) {
+      const value = inputs.contexts?.[token * contextSlots + (slots[copy.position] as number)] ?? copy.limit;
+      if (value < copy.limit) visit(token, value, copy);
+    }
+  }
+}
+
+/** The copy paths' additions to head k's logits, [tokens * vocab]. */
+function copyLogits(
+  config: NetworkConfig,
+  params: ParamSet,
+  field: number,
+  copies: readonly HeadCopy[],
+  a: tf.Tensor2D,
+  inputs: HeadInputs,
+): Float32Array {
+  const vocab = config.fields[field]?.vocab ?? 0;
+  const size = config.headSize;
+  const features = a.dataSync() as Float32Array;
+  const out = new Float32Array(inputs.tokens * vocab);
+  forEachCopy(config, field, copies, inputs, (token, value, copy) => {
+    const gate = getParam(params, `head.copy${copy.copy}`).data;
+    let sum = getParam(params, `head.copyBias${copy.copy}`).data[0] as number;
+    for (let d = 0; d < size; d++) sum += (features[token * size + d] as number) * (gate[d] as number);
+    out[token * vocab + value] = (out[token * vocab + value] as number) + sum;
+  });
+  return out;
+}
+
+/**
+ * Back-propagates the copy paths of head k: each gate's gradient is its value's logit gradient;
+ * returns what reaches the head's features a_k, [tokens * headSize].
+ */
+function copyBackward(
+  config: NetworkConfig,
+  params: ParamSet,
+  field: number,
+  copies: readonly HeadCopy[],
+  a: tf.Tensor2D,
+  dLogits: tf.Tensor2D,
+  inputs: HeadInputs,
+  grads: Map<string, Float32Array>,
+): Float32Array {
+  const vocab = config.fields[field]?.vocab ?? 0;
+  const size = config.headSize;
+  const features = a.dataSync() as Float32Array;
+  const dLogit = dLogits.dataSync() as Float32Array;
+  const dFeatures = new Float32Array(inputs.tokens * size);
+  forEachCopy(config, field, copies, inputs, (token, value, copy) => {
+    const dGate = dLogit[token * vocab + value] as number;
+    const gate = getParam(params, `head.copy${copy.copy}`).data;
+    const dVector = gradFor(grads, `head.copy${copy.copy}`);
+    const dBias = gradFor(grads, `head.copyBias${copy.copy}`);
+    dBias[0] = (dBias[0] as number) + dGate;
+    for (let d = 0; d < size; d++) {
+      dVector[d] = (dVector[d] as number) + dGate * (features[token * size + d] as number);
+      dFeatures[token * size + d] = (dFeatures[token * size + d] as number) + dGate * (gate[d] as number);
+    }
+  });
+  return dFeatures;
 }
 
 /** Negative log-likelihood (nats) of each token's true value, read from log-probabilities. */
@@ -130,6 +208,7 @@ export interface HeadGradients {
  */
 export function headBackward(
   config: NetworkConfig,
+  params: ParamSet,
   weights: DeviceWeights,
   field: number,
   result: HeadResult,
@@ -148,7 +227,14 @@ export function headBackward(
   ) as tf.Tensor2D;
   addInto(grads, `head.w${field}`, tf.matMul(tf.transpose(result.a), dLogits));
   addInto(grads, `head.bw${field}`, columnSums(dLogits));
-  const dPre = tf.mul(tf.matMul(dLogits, weights.transposedMatrix(`head.w${field}`)), tf.step(result.pre)) as tf.Tensor2D;
+  let dA = tf.matMul(dLogits, weights.transposedMatrix(`head.w${field}`)) as tf.Tensor2D;
+  const copies = headCopies(config, field);
+  if (copies.length > 0)
+    dA = tf.add(
+      dA,
+      tf.tensor2d(copyBackward(config, params, field, copies, result.a, dLogits, inputs, grads), [inputs.tokens, config.headSize]),
+    );
+  const dPre = tf.mul(dA, tf.step(result.pre)) as tf.Tensor2D;
   addInto(grads, `head.c${field}`, columnSums(dPre));
   if (field > 0) accumulateHeadEmbedding(config, field, inputs, dPre.dataSync() as Float32Array, gradFor(grads, `head.e${field}`));
   return { dPre };

@@ -179,7 +179,7 @@ export class LstmNetwork {
       let dProjected: tf.Tensor2D | undefined;
       heads.forEach((head, k) => {
         const scale = fieldWeights(chunk, k).map((weight) => weight * perEvent);
-        const { dPre } = headBackward(this.config, this.device, k, head, inputs, scale, grads);
+        const { dPre } = headBackward(this.config, this.params, this.device, k, head, inputs, scale, grads);
         dProjected = dProjected ? (tf.add(dProjected, dPre) as tf.Tensor2D) : dPre;
       });
       const dP = dProjected as tf.Tensor2D;

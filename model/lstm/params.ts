@@ -34,6 +34,10 @@ export function paramShapes(config: NetworkConfig): [string, number[]][] {
     shapes.push([`head.w${k}`, [config.headSize, field.vocab]]);
     shapes.push([`head.bw${k}`, [field.vocab]]);
   });
+  config.copies.forEach((_, c) => {
+    shapes.push([`head.copy${c}`, [config.headSize]]);
+    shapes.push([`head.copyBias${c}`, [1]]);
+  });
   return shapes;
 }
 
@@ -51,7 +55,7 @@ export function seededRandom(seed: number): () => number {
 
 /**
  * Glorot-uniform matrices, zero biases except the forget gate's (1, so memory survives early
- * training), small embeddings.
+ * training), small embeddings and copy gates.
  */
 export function initParams(config: NetworkConfig, seed: number): ParamSet {
   const random = seededRandom(seed);
@@ -66,6 +70,8 @@ export function initParams(config: NetworkConfig, seed: number): ParamSet {
       for (let i = 0; i < size; i++) data[i] = (random() * 2 - 1) * limit;
     } else if (/\.bf$/.test(name)) {
       data.fill(1);
+    } else if (/^head\.copy\d+$/.test(name)) {
+      for (let i = 0; i < size; i++) data[i] = (random() * 2 - 1) * 0.05;
     }
     params.set(name, { shape, data });
   }

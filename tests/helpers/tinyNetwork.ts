@@ -17,6 +17,8 @@ export const TINY_CONFIG: NetworkConfig = networkConfigSchema.parse({
     { field: 2, vocab: 4 },
     { field: 2, vocab: 2 },
   ],
+  // A copy path like the pitch one bar back: the pitch head's first context names a pitch, 3 = none.
+  copies: [{ slot: 1, limit: 3 }],
   embedSize: 6,
   hiddenSize: 5,
   layers: 3,
