@@ -15,7 +15,7 @@ export const EVAL_USAGE =
   'partita eval --data DATA [--checkpoint DIR] [--seed-checkpoint DIR] [--split test|valid|all] [--samples N] [--pieces N] --json';
 
 export const BENCH_USAGE =
-  'partita bench jsb|speed|train|conditioning [--checkpoint DIR] [--seed-checkpoint DIR] [--data DATA] [--key-guidance W] [--top-p P] --json';
+  'partita bench jsb|speed|train|conditioning [--checkpoint DIR] [--seed-checkpoint DIR] [--data DATA] [--key-guidance W] [--metre-guidance W] [--metres-only] [--top-p P] --json';
 
 export const GENERATE_USAGE =
   'partita generate [--checkpoint DIR] --instrument NAME [--composer NAME] [--seconds S] [--tempo BPM] [--key KEY] [--metre N/D] [--temperature T] [--top-p P] [--seed N] [--primer FILE.mid] --out FILE.(mid|wav|ogg|mp3|svg|musicxml|pdf)';

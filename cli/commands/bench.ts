@@ -31,7 +31,9 @@ export async function runBench(argv: string[]): Promise<void> {
       train: { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
       'key-guidance': { type: 'string' },
+      'metre-guidance': { type: 'string' },
       'top-p': { type: 'string' },
+      'metres-only': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -57,6 +59,8 @@ export async function runBench(argv: string[]): Promise<void> {
         ...(await measureConditioning(model, {
           ...DEFAULT_CONDITIONING,
           ...(values['key-guidance'] !== undefined && { keyGuidance: Number(values['key-guidance']) }),
+          ...(values['metre-guidance'] !== undefined && { metreGuidance: Number(values['metre-guidance']) }),
+          ...(values['metres-only'] && { keys: [] }),
           ...(values['top-p'] !== undefined && { topP: Number(values['top-p']) }),
           onProgress: progressBar('conditioning'),
         })),

@@ -55,3 +55,20 @@ export function metricalWeight(signature: TimeSignaturePair, position: number): 
   if (at % beat === 0) return 2;
   return at % (STEPS_PER_BEAT / 2) === 0 ? 1 : 0;
 }
+
+/**
+ * The simple metre whose bar is as long as a compound metre's, the beats grouped the other way
+ * (6/8 and 3/4: two dotted quarters or three quarters; 12/8 and 3/2), or undefined. Metre
+ * guidance (PiecePlan.metreGuidance) leans a compound metre's rhythm away from it: with the
+ * same bar positions, the model wrote 6/8 as 3/4.
+ */
+export function contrastingMetre(signature: TimeSignaturePair): TimeSignaturePair | undefined {
+  if (!beatSteps(signature).compound) return undefined;
+  const bar = barSteps(signature);
+  return (
+    [
+      [3, 4],
+      [3, 2],
+    ] as TimeSignaturePair[]
+  ).find((simple) => barSteps(simple) === bar);
+}

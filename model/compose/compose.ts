@@ -1,8 +1,8 @@
 import { drawKey, keyName, parseKeyName } from '../analysis/keys.js';
-import { parseMetre } from '../analysis/metre.js';
+import { contrastingMetre, parseMetre, type TimeSignaturePair } from '../analysis/metre.js';
 import { conditionsAt, scoreConditions, scoreGrammarRule, UNKNOWN_KEY } from '../codecs/scoreCodec.js';
 import { binToVelocity, type GridNote, STEPS_PER_BEAT } from '../encoding/grid.js';
-import { FIELD_INSTRUMENT, FIELD_PITCH, gridToEvents, REST_INSTRUMENT } from '../encoding/noteEvents.js';
+import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, gridToEvents, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import { PieceContext } from '../encoding/pieceContext.js';
 import { findInstrumentation } from '../ensembles.js';
 import { type FieldLogitSource, GuidedLogits } from '../generate/guidance.js';
@@ -15,7 +15,13 @@ import { type EndingPlan, pieceRules, planEnding } from './constraints.js';
 import { ComposeError } from './errors.js';
 import type { ComposedNote, HeaderPart, PieceHeader } from './note.js';
 import { fitPrimer, readPrimer } from './primer.js';
-import { type ComposeRequest, DEFAULT_KEY_GUIDANCE, DEFAULT_REPEAT_PENALTY, DEFAULT_RHYTHM_SAMPLING } from './request.js';
+import {
+  type ComposeRequest,
+  DEFAULT_KEY_GUIDANCE,
+  DEFAULT_METRE_GUIDANCE,
+  DEFAULT_REPEAT_PENALTY,
+  DEFAULT_RHYTHM_SAMPLING,
+} from './request.js';
 
 const DEFAULT_TEMPO = 96;
 const DEFAULT_TIME_SIGNATURE: [number, number] = [4, 4];
@@ -49,6 +55,12 @@ export interface PiecePlan {
    * (keyed - free). 1 samples as the model does (and reads the piece once).
    */
   keyGuidance: number;
+  /**
+   * The same on the rhythm heads (shift, duration) towards a compound metre and away from the
+   * simple one with the same bar (analysis/metre.ts contrastingMetre): the second reading is told
+   * that metre. 1, or a metre without a contrast, samples as the model does.
+   */
+  metreGuidance: number;
 }
 
 /** The fields `PiecePlan.rhythm` samples. */
@@ -101,7 +113,32 @@ export function planPiece(request: ComposeRequest): PiecePlan {
     rhythm: DEFAULT_RHYTHM_SAMPLING,
     repeatPenalty: request.repeatPenalty ?? DEFAULT_REPEAT_PENALTY,
     keyGuidance: request.keyGuidance ?? DEFAULT_KEY_GUIDANCE,
+    metreGuidance: request.metreGuidance ?? DEFAULT_METRE_GUIDANCE,
   };
+}
+
+/** The second reading guidance needs (the key it is told, its metre) and each guided field's weight; undefined: none. */
+interface GuidancePlan {
+  key: number;
+  timeSignature: TimeSignaturePair;
+  weights: Map<number, number>;
+}
+
+function guidancePlan(plan: PiecePlan, key: number): GuidancePlan | undefined {
+  const weights = new Map<number, number>();
+  const keyGuided = plan.keyGuidance !== 1 && key !== UNKNOWN_KEY;
+  if (keyGuided) weights.set(FIELD_PITCH, plan.keyGuidance);
+  const contrast = plan.metreGuidance !== 1 ? contrastingMetre(plan.header.timeSignature) : undefined;
+  if (contrast) for (const field of [FIELD_SHIFT, FIELD_DURATION]) weights.set(field, plan.metreGuidance);
+  if (weights.size === 0) return undefined;
+  // One reading told both: the pitch head's guidance then also leans away from the contrasting
+  // metre, which moves pitches far less than the key does, for no third pass over the weights.
+  return { key: keyGuided ? UNKNOWN_KEY : key, timeSignature: contrast ?? plan.header.timeSignature, weights };
+}
+
+/** The plan's key index (UNKNOWN_KEY when the header names none). */
+function planKey(plan: PiecePlan): number {
+  return plan.header.key === undefined ? UNKNOWN_KEY : (parseKeyName(plan.header.key) ?? UNKNOWN_KEY);
 }
 
 /** The header's part indices (the encoding's part vocabulary) and their names by index. */
@@ -159,13 +196,13 @@ function yieldToEventLoop(): Promise<void> {
  */
 export async function* composePlanned(model: ComposerModel, plan: PiecePlan, options: ComposeOptions = {}): AsyncGenerator<ComposedNote> {
   const stepper = borrowStepper(model);
-  const guided = plan.keyGuidance !== 1 && plan.header.key !== undefined;
-  const keyFree = guided ? borrowStepper(model) : undefined;
+  const guidance = guidancePlan(plan, planKey(plan));
+  const partner = guidance ? borrowStepper(model) : undefined;
   try {
-    yield* writePiece(model, plan, stepper, keyFree, options);
+    yield* writePiece(model, plan, stepper, partner && guidance && { stepper: partner, ...guidance }, options);
   } finally {
     returnStepper(model, stepper);
-    if (keyFree) returnStepper(model, keyFree);
+    if (partner) returnStepper(model, partner);
   }
 }
 
@@ -184,7 +221,7 @@ class PieceReader {
     this.context = new PieceContext([{ step: 0, signature: header.timeSignature }], key);
   }
 
-  /** Reads the previous event (undefined: the start); with a partner (guidance's key-free reading), both read it. */
+  /** Reads the previous event (undefined: the start); with a partner (guidance's second reading), both read it. */
   advance(previous: readonly number[] | undefined, partner?: PieceReader): void {
     if (partner) this.stepper.advanceWith(partner.stepper, previous, this.conditions(), partner.conditions());
     else this.stepper.advance(previous, this.conditions());
@@ -201,29 +238,29 @@ async function* writePiece(
   model: ComposerModel,
   plan: PiecePlan,
   stepper: LstmStepper,
-  keyFreeStepper: LstmStepper | undefined,
+  guidance: (GuidancePlan & { stepper: LstmStepper }) | undefined,
   options: ComposeOptions,
 ): AsyncGenerator<ComposedNote> {
   const { header, ending } = plan;
   const secondsPerStep = 60 / header.tempo / STEPS_PER_BEAT;
   const names = partNames(header);
   const parts = [...names.keys()];
-  const key = header.key === undefined ? UNKNOWN_KEY : (parseKeyName(header.key) ?? UNKNOWN_KEY);
-  const reader = new PieceReader(stepper, header, parts, key);
+  const reader = new PieceReader(stepper, header, parts, planKey(plan));
   const context = reader.context;
-  // Classifier-free guidance's second reading, told no key; it reads every event the first does.
-  const keyFree = keyFreeStepper && key !== UNKNOWN_KEY ? new PieceReader(keyFreeStepper, header, parts, UNKNOWN_KEY) : undefined;
-  const readers = keyFree ? [reader, keyFree] : [reader];
-  const source: FieldLogitSource = keyFree
-    ? new GuidedLogits(stepper, keyFree.stepper, keyFree.headContexts, plan.keyGuidance, new Set([FIELD_PITCH]))
-    : stepper;
+  // Classifier-free guidance's second reading, told other conditions; it reads every event the first does.
+  const second = guidance
+    ? new PieceReader(guidance.stepper, { ...header, timeSignature: guidance.timeSignature }, parts, guidance.key)
+    : undefined;
+  const readers = second ? [reader, second] : [reader];
+  const source: FieldLogitSource =
+    second && guidance ? new GuidedLogits(stepper, second.stepper, second.headContexts, guidance.weights) : stepper;
   const fields = model.config.fields.length;
   let previous: number[] | undefined;
   const lastPitch = new Int16Array(PART_COUNT + 1).fill(-1);
 
   const primerEvents = gridToEvents(plan.primer);
   for (let row = 0; row < primerEvents.length; row += fields) {
-    reader.advance(previous, keyFree);
+    reader.advance(previous, second);
     const event = Array.from(primerEvents.subarray(row, row + fields));
     for (const each of readers) each.context.push(event);
     previous = event;
@@ -243,7 +280,7 @@ async function* writePiece(
   const sampling = { temperature: plan.temperature, topP: plan.topP, random, byField, ...(penalty && { penalty }) };
   let sliceStarted = performance.now();
   while (!options.signal?.aborted) {
-    reader.advance(previous, keyFree);
+    reader.advance(previous, second);
     const rule = rulesAt(context.time);
     const event = sampleEvent(
       source,

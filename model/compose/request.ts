@@ -66,6 +66,12 @@ export const MAX_REPEAT_PENALTY = 5;
  */
 export const DEFAULT_KEY_GUIDANCE = 1.25;
 export const MAX_KEY_GUIDANCE = 4;
+/**
+ * How strongly a compound metre's rhythm (6/8, 12/8) leans away from the simple metre with the
+ * same bar (PiecePlan.metreGuidance); 1 the model as trained.
+ */
+export const DEFAULT_METRE_GUIDANCE = 1;
+export const MAX_METRE_GUIDANCE = 4;
 
 /**
  * What to compose. The same fields reach us from the command line, the web API and Discord,
@@ -99,6 +105,8 @@ export const composeRequestSchema = z.object({
   repeatPenalty: z.number().min(0).max(MAX_REPEAT_PENALTY).default(DEFAULT_REPEAT_PENALTY),
   /** How strongly the notes follow the key (1: as the model has it); see DEFAULT_KEY_GUIDANCE. */
   keyGuidance: z.number().min(0).max(MAX_KEY_GUIDANCE).default(DEFAULT_KEY_GUIDANCE),
+  /** How strongly a compound metre's rhythm shows (1: as the model has it); see DEFAULT_METRE_GUIDANCE. */
+  metreGuidance: z.number().min(0).max(MAX_METRE_GUIDANCE).default(DEFAULT_METRE_GUIDANCE),
   seed: z
     .number()
     .int()
@@ -110,10 +118,10 @@ export const composeRequestSchema = z.object({
 export type ComposeRequestInput = z.input<typeof composeRequestSchema>;
 type ParsedRequest = z.output<typeof composeRequestSchema>;
 /**
- * A parsed request always carries repeatPenalty and keyGuidance; they are optional here for
+ * A parsed request always carries repeatPenalty, keyGuidance and metreGuidance; they are optional here for
  * requests stored before they existed and ones built in code, which planPiece gives the defaults.
  */
-type LaterFields = 'repeatPenalty' | 'keyGuidance';
+type LaterFields = 'repeatPenalty' | 'keyGuidance' | 'metreGuidance';
 export type ComposeRequestFields = Omit<ParsedRequest, LaterFields> & Partial<Pick<ParsedRequest, LaterFields>>;
 
 /** A validated request plus the optional primer MIDI file to continue. */

@@ -3,7 +3,7 @@ import { barSteps, metricalWeight, type TimeSignaturePair } from '../analysis/me
 import { compose } from '../compose/compose.js';
 import type { ComposerModel } from '../compose/composerModel.js';
 import type { ComposedNote } from '../compose/note.js';
-import { DEFAULT_KEY_GUIDANCE, DEFAULT_TOP_P, parseComposeRequest } from '../compose/request.js';
+import { DEFAULT_KEY_GUIDANCE, DEFAULT_METRE_GUIDANCE, DEFAULT_TOP_P, parseComposeRequest } from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { ignoreProgress, type ProgressCallback } from '../progress.js';
 import type { Score } from '../score.js';
@@ -22,6 +22,8 @@ export interface ConditioningOptions {
   seconds: number;
   /** Classifier-free guidance towards the key (PiecePlan.keyGuidance); the request default unless given. */
   keyGuidance?: number;
+  /** Guidance towards a compound metre (PiecePlan.metreGuidance); the request default unless given. */
+  metreGuidance?: number;
   /** The notes' top-p; the request default unless given. */
   topP?: number;
   onProgress?: ProgressCallback;
@@ -146,6 +148,7 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
         key,
         seed,
         keyGuidance: options.keyGuidance,
+        metreGuidance: options.metreGuidance,
         topP: options.topP,
       });
       const notes = await collect(compose(model, request));
@@ -170,6 +173,7 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
         seed,
         tempo: 96,
         keyGuidance: options.keyGuidance,
+        metreGuidance: options.metreGuidance,
         topP: options.topP,
       });
       const notes = await collect(compose(model, request));
@@ -186,6 +190,7 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
     seconds: options.seconds,
     pieces_per_request: options.piecesPerRequest,
     key_guidance: options.keyGuidance ?? DEFAULT_KEY_GUIDANCE,
+    metre_guidance: options.metreGuidance ?? DEFAULT_METRE_GUIDANCE,
     top_p: options.topP ?? DEFAULT_TOP_P,
     key_agreement: mean(Object.values(keys).map((entry) => entry.agreement)),
     related_key_agreement: mean(Object.values(keys).map((entry) => entry.related_agreement)),

@@ -7,6 +7,7 @@ import { planEnding } from '../compose/constraints.js';
 import type { ComposedNote, PieceHeader } from '../compose/note.js';
 import {
   DEFAULT_KEY_GUIDANCE,
+  DEFAULT_METRE_GUIDANCE,
   DEFAULT_REPEAT_PENALTY,
   DEFAULT_RHYTHM_SAMPLING,
   DEFAULT_TEMPERATURE,
@@ -121,14 +122,15 @@ export function headerLike(like: PreparedPiece, seconds: number, seed: number): 
 
 /**
  * A piece written the way users get one, through composePlanned() with all of compose's rules
- * and default sampling (the repeat penalty's and key guidance's defaults unless `sampling` names them), under a real piece's composer, parts, tempo and metre.
+ * and default sampling (the repeat penalty's and guidance's defaults unless `sampling` names them), under a real piece's composer, parts, tempo and metre.
  */
 export async function composeLikePiece(
   model: ComposerModel,
   like: PreparedPiece,
   seconds: number,
   seed: number,
-  sampling: Pick<PiecePlan, 'temperature' | 'topP' | 'rhythm'> & Partial<Pick<PiecePlan, 'repeatPenalty' | 'keyGuidance'>> = {
+  sampling: Pick<PiecePlan, 'temperature' | 'topP' | 'rhythm'> &
+    Partial<Pick<PiecePlan, 'repeatPenalty' | 'keyGuidance' | 'metreGuidance'>> = {
     temperature: DEFAULT_TEMPERATURE,
     topP: DEFAULT_TOP_P,
     rhythm: DEFAULT_RHYTHM_SAMPLING,
@@ -142,6 +144,7 @@ export async function composeLikePiece(
     ending,
     repeatPenalty: DEFAULT_REPEAT_PENALTY,
     keyGuidance: DEFAULT_KEY_GUIDANCE,
+    metreGuidance: DEFAULT_METRE_GUIDANCE,
     ...sampling,
   };
   const notes: ComposedNote[] = [];

@@ -12,10 +12,11 @@ export type FreeContexts = (field: number, chosen: readonly number[]) => readonl
 
 /**
  * Classifier-free guidance (Ho & Salimans, 2022) on some fields: logits = free + w (conditioned -
- * free), where `conditioned` was told a condition (the key) and `free` was told it is unknown,
- * both reading the same events. One network gives both, since training hid the condition for a
- * share of pieces. w = 1 is the conditioned model as it is; w > 1 leans further towards what the
- * condition changes; the other fields come from `conditioned` alone.
+ * free), where `conditioned` was told the piece's conditions and `free` other ones (no key, for
+ * the pitch head: training hid the key for a share of pieces; the contrasting metre, for the
+ * rhythm heads), both reading the same events. w = 1 is the conditioned model as it is; w > 1
+ * leans further towards what the condition changes. Each guided field has its own w; the other
+ * fields come from `conditioned` alone.
  */
 export class GuidedLogits implements FieldLogitSource {
   readonly config: NetworkConfig;
@@ -24,19 +25,19 @@ export class GuidedLogits implements FieldLogitSource {
     private readonly conditioned: LstmStepper,
     private readonly free: LstmStepper,
     private readonly freeContexts: FreeContexts,
-    private readonly weight: number,
-    private readonly fields: ReadonlySet<number>,
+    private readonly weights: ReadonlyMap<number, number>,
   ) {
     this.config = conditioned.config;
   }
 
   fieldLogits(field: number, chosen: readonly number[], contexts?: readonly number[]): Float32Array {
     const logits = this.conditioned.fieldLogits(field, chosen, contexts);
-    if (!this.fields.has(field)) return logits;
+    const weight = this.weights.get(field);
+    if (weight === undefined) return logits;
     const free = this.free.fieldLogits(field, chosen, this.freeContexts(field, chosen));
     for (let value = 0; value < logits.length; value++) {
       const base = free[value] as number;
-      logits[value] = base + this.weight * ((logits[value] as number) - base);
+      logits[value] = base + weight * ((logits[value] as number) - base);
     }
     return logits;
   }

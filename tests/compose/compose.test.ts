@@ -2,11 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_MUSICNET_MODEL } from '../../cli/shippedModels.js';
+import { contrastingMetre } from '../../model/analysis/metre.js';
 import { compose, composePlanned, planPiece, rememberPitch, repeatPenaltyFor } from '../../model/compose/compose.js';
 import { type ComposerModel, loadComposerModel } from '../../model/compose/composerModel.js';
 import { ComposeError } from '../../model/compose/errors.js';
 import type { ComposedNote } from '../../model/compose/note.js';
-import { type ComposeRequest, DEFAULT_KEY_GUIDANCE, DEFAULT_REPEAT_PENALTY, parseComposeRequest } from '../../model/compose/request.js';
+import {
+  type ComposeRequest,
+  DEFAULT_KEY_GUIDANCE,
+  DEFAULT_METRE_GUIDANCE,
+  DEFAULT_REPEAT_PENALTY,
+  parseComposeRequest,
+} from '../../model/compose/request.js';
 import { composedToMidi } from '../../model/compose/toMidi.js';
 import { FIELD_PITCH, REST_INSTRUMENT } from '../../model/encoding/noteEvents.js';
 import { ENSEMBLES, findInstrumentation, INSTRUMENTATION_NAMES } from '../../model/ensembles.js';
@@ -198,6 +205,23 @@ describe('compose', () => {
     for (const keyGuidance of [-0.5, 4.5, Number.NaN, '2'])
       expect(() => parseComposeRequest({ instrument: 'violin', keyGuidance })).toThrow(/keyGuidance/);
     expect(planPiece(request({ instrument: 'violin', seed: 1 })).keyGuidance).toBe(DEFAULT_KEY_GUIDANCE);
+  });
+
+  it('takes a metre guidance of 0 to 4, and it moves only compound metres', async () => {
+    expect(parseComposeRequest({ instrument: 'violin' }).metreGuidance).toBe(DEFAULT_METRE_GUIDANCE);
+    expect(parseComposeRequest({ instrument: 'violin', metreGuidance: 3 }).metreGuidance).toBe(3);
+    for (const metreGuidance of [-1, 4.5, Number.NaN, '2'])
+      expect(() => parseComposeRequest({ instrument: 'violin', metreGuidance })).toThrow(/metreGuidance/);
+    expect(contrastingMetre([6, 8])).toEqual([3, 4]);
+    expect(contrastingMetre([12, 8])).toEqual([3, 2]);
+    expect(contrastingMetre([3, 4])).toBeUndefined();
+    expect(contrastingMetre([9, 8])).toBeUndefined();
+    const piece = (metre: string, metreGuidance: number) =>
+      collect(compose(model, request({ instrument: 'cello', seconds: 8, metre, key: 'c-major', seed: 4, metreGuidance })));
+    // 3/4 has no contrasting metre: the same notes whatever the weight; 6/8's rhythm leans away from 3/4.
+    expect(await piece('3/4', 3)).toEqual(await piece('3/4', 1));
+    expect(await piece('6/8', 3)).not.toEqual(await piece('6/8', 1));
+    expect(await piece('6/8', 3)).toEqual(await piece('6/8', 3));
   });
 
   it('keeps closer to the asked key under stronger key guidance, the same notes for the same seed', async () => {

@@ -33,7 +33,7 @@ describe('classifier-free guidance', () => {
     const keyed = Array.from(conditioned.fieldLogits(2, chosen, contexts));
     const unkeyed = Array.from(free.fieldLogits(2, chosen, freeContexts));
     expect(keyed).not.toEqual(unkeyed);
-    const guided = (weight: number) => new GuidedLogits(conditioned, free, () => freeContexts, weight, new Set([2]));
+    const guided = (weight: number) => new GuidedLogits(conditioned, free, () => freeContexts, new Map([[2, weight]]));
     expect(Array.from(guided(1).fieldLogits(2, chosen, contexts))).toEqual(keyed);
     guided(0)
       .fieldLogits(2, chosen, contexts)
