@@ -1,6 +1,7 @@
 import { KEY_COUNT, transposeKey } from '../analysis/keys.js';
 import { METRE_COUNT, metreIndex, type TimeSignaturePair } from '../analysis/metre.js';
 import { MAX_DURATION_STEPS, VELOCITY_BINS } from '../encoding/grid.js';
+import { eventLocalKeys } from '../encoding/localKeys.js';
 import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, MAX_SHIFT_STEPS, REST_INSTRUMENT } from '../encoding/noteEvents.js';
 import {
   COPY_FEATURES,
@@ -94,18 +95,19 @@ export function conditionsAt(pieceRows: readonly number[], context: PieceContext
   return [...pieceRows, ...stepConditions(context.inputFeatures())];
 }
 
-/** Runs PieceContext over a piece's events: each event's step conditions and head features. */
+/** Runs PieceContext over a piece's events: each event's step conditions and head features (`keys`: each event's). */
 export function eventFeatures(
   events: ArrayLike<number>,
   fields: number,
   metres: readonly MetreChange[],
-  key: number,
+  keys: ArrayLike<number>,
 ): { eventConditions: Int32Array; contexts: Int32Array } {
   const count = events.length / fields;
   const eventConditions = new Int32Array(count * INPUT_FEATURES.length);
   const contexts = new Int32Array(count * HEAD_FEATURES.length);
-  const context = new PieceContext(metres, key);
+  const context = new PieceContext(metres);
   for (let index = 0; index < count; index++) {
+    context.key = keys[index] as number;
     const event = Array.from({ length: fields }, (_, k) => events[index * fields + k] as number);
     eventConditions.set(stepConditions(context.inputFeatures()), index * INPUT_FEATURES.length);
     contexts.set(context.headFeatures(event[FIELD_SHIFT] as number, event[FIELD_INSTRUMENT] as number), index * HEAD_FEATURES.length);
@@ -177,9 +179,10 @@ export function scoreCodec(config: NetworkConfig): SequenceCodec {
               contexts[base + slot] = pitchFeatureOrNone((contexts[base + slot] as number) + semitones);
       }
       const conditions = [...sequence.conditions];
-      const key = hideKey || scored.key === UNKNOWN_KEY ? UNKNOWN_KEY : transposeKey(scored.key, semitones);
-      conditions[scored.keyRowSlot] = FIRST_KEY_ROW + key;
-      for (let base = 0; base < contexts.length; base += HEAD_FEATURES.length) contexts[base + KEY_FEATURE_SLOT] = key;
+      const moveKey = (key: number) => (hideKey || key === UNKNOWN_KEY ? UNKNOWN_KEY : transposeKey(key, semitones));
+      conditions[scored.keyRowSlot] = FIRST_KEY_ROW + moveKey(scored.key);
+      for (let base = 0; base < contexts.length; base += HEAD_FEATURES.length)
+        contexts[base + KEY_FEATURE_SLOT] = moveKey(contexts[base + KEY_FEATURE_SLOT] as number);
       return { ...sequence, events, contexts, conditions };
     },
   };
@@ -199,7 +202,13 @@ export function scoreSequences(pieces: readonly PreparedPiece[], events: Uint16A
       id: piece.id,
       events: own,
       conditions,
-      ...eventFeatures(own, fields, piece.metres, piece.key),
+      // The piece's key is a condition row; the pitch head reads the key around each note.
+      ...eventFeatures(
+        own,
+        fields,
+        piece.metres,
+        piece.key === UNKNOWN_KEY ? new Uint8Array(piece.eventCount).fill(UNKNOWN_KEY) : eventLocalKeys(own, fields, piece.key),
+      ),
       eventConditionSlots: INPUT_FEATURES.length,
       keyRowSlot: conditions.length - 1,
       key: piece.key,

@@ -13,8 +13,8 @@ import { FIELD_DURATION, FIELD_INSTRUMENT, FIELD_PITCH, FIELD_SHIFT, FIELD_VELOC
  * gap to the next onset after the same position one and two bars back (the rhythm that followed).
  * Head features (summed into one output head, after the fields they depend on are chosen): the
  * new onset's bar position; the part's last pitch and interval; its pitch one and two bars back;
- * the interval and duration of its note exactly one bar back; and the piece's key, for the pitch
- * head directly (through the LSTM input alone, 3 epochs in, asked keys came out 7% of the time
+ * the interval and duration of its note exactly one bar back; and the key where the music is
+ * (model/encoding/localKeys.ts), for the pitch head directly (through the LSTM input alone, 3 epochs in, asked keys came out 7% of the time
  * and scale consistency was 0.75 against real pieces' 0.91).
  *
  * The beat phase (input and part, duration and velocity heads) is where a step falls within its
@@ -149,10 +149,13 @@ export class PieceContext {
   /** Every distinct onset so far, ascending. */
   private readonly onsets: number[] = [];
 
-  /** @param key the piece's key index, or KEY_COUNT for "not given" */
+  /**
+   * @param key the key where the music now is, or KEY_COUNT for "not given": in generation the
+   * asked key throughout; in training each event's local key (model/encoding/localKeys.ts)
+   */
   constructor(
     metres: readonly MetreChange[],
-    private readonly key: number = KEY_COUNT,
+    public key: number = KEY_COUNT,
   ) {
     this.metres = metres.length > 0 ? [...metres].sort((a, b) => a.step - b.step) : [{ step: 0, signature: [4, 4] }];
   }

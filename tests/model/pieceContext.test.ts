@@ -81,6 +81,8 @@ describe('the piece context (bar position, per-part lookback) is computed the sa
     let previous: number[] | undefined;
     for (let index = 0; index < EVENTS; index++) {
       const event = Array.from(events.subarray(index * EVENT_WIDTH, (index + 1) * EVENT_WIDTH));
+      // Training reads the key around each note; generation sets the asked key the same way.
+      context.key = sequence?.contexts?.[index * HEAD_FEATURES.length + KEY_FEATURE_SLOT] as number;
       stepper.advance(previous, conditionsAt(pieceRows, context));
       codec.fieldWeights(event, weights, 0);
       for (let field = 0; field < event.length; field++) {
@@ -146,8 +148,11 @@ describe('the piece context (bar position, per-part lookback) is computed the sa
       if (!variant) throw new Error('the score codec augments');
       const shift = (variant.events[FIELD_PITCH] as number) - (events[FIELD_PITCH] as number);
       if (shift !== 0) moved++;
-      const key = variant.contexts?.[KEY_FEATURE_SLOT] as number;
-      const again = eventFeatures(variant.events, EVENT_WIDTH, piece.metres, key);
+      const keys = Array.from(
+        { length: variant.events.length / EVENT_WIDTH },
+        (_, index) => variant.contexts?.[index * HEAD_FEATURES.length + KEY_FEATURE_SLOT] as number,
+      );
+      const again = eventFeatures(variant.events, EVENT_WIDTH, piece.metres, keys);
       expect(Array.from(variant.contexts ?? [])).toEqual(Array.from(again.contexts));
       for (let row = 0; row < events.length; row += EVENT_WIDTH)
         if (events[row + 1] !== REST_INSTRUMENT)
