@@ -5,7 +5,7 @@
  * them all for as long as it runs.
  */
 export const TRAIN_USAGE =
-  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--warm-start MODEL] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N] [--checkpoint-minutes N] [--learning-rate X] [--dropout P]';
+  'partita train --data DATA [--arch lstm|seed] [--out DIR] [--max-minutes N] [--resume] [--warm-start MODEL] [--epochs N] [--seed N] [--hidden N] [--layers N] [--threads N] [--checkpoint-minutes N] [--learning-rate X] [--min-learning-rate X] [--dropout P]';
 
 export const BOT_USAGE = 'partita bot register [--guild ID] [--json]   (puts the slash commands; serve does not)';
 

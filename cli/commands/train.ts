@@ -46,6 +46,7 @@ export async function runTrain(argv: string[]): Promise<void> {
       rows: { type: 'string' },
       steps: { type: 'string' },
       'learning-rate': { type: 'string' },
+      'min-learning-rate': { type: 'string' },
       dropout: { type: 'string' },
       threads: { type: 'string' },
       'checkpoint-minutes': { type: 'string' },
@@ -71,9 +72,13 @@ export async function runTrain(argv: string[]): Promise<void> {
     rows: positiveNumber('rows', values.rows),
     steps: positiveNumber('steps', values.steps),
     learningRate: positiveNumber('learning-rate', values['learning-rate']),
+    minLearningRate: positiveNumber('min-learning-rate', values['min-learning-rate']),
     dropout,
     checkpointMinutes: positiveNumber('checkpoint-minutes', values['checkpoint-minutes']),
   });
+  // Halving stops at the floor, so a start below it would be raised at the first setback.
+  if (settings.minLearningRate > settings.learningRate)
+    throw new UsageError(`--min-learning-rate (${settings.minLearningRate}) is above --learning-rate (${settings.learningRate})`);
   const engineInfo = await startEngine();
   process.stderr.write(`engine: ${engineInfo.name}${engineInfo.notes.length ? ` (${engineInfo.notes.join('; ')})` : ''}\n`);
   const prepared = prepare(values.data, defaultPreparedFolder(values.data), progressBar('prepare'));
