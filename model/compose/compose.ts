@@ -17,10 +17,10 @@ import type { ComposedNote, HeaderPart, PieceHeader } from './note.js';
 import { fitPrimer, readPrimer } from './primer.js';
 import {
   type ComposeRequest,
-  DEFAULT_KEY_GUIDANCE,
   DEFAULT_METRE_GUIDANCE,
   DEFAULT_REPEAT_PENALTY,
   DEFAULT_RHYTHM_SAMPLING,
+  defaultKeyGuidance,
 } from './request.js';
 
 const DEFAULT_TEMPO = 96;
@@ -112,7 +112,7 @@ export function planPiece(request: ComposeRequest): PiecePlan {
     topP: request.topP,
     rhythm: DEFAULT_RHYTHM_SAMPLING,
     repeatPenalty: request.repeatPenalty ?? DEFAULT_REPEAT_PENALTY,
-    keyGuidance: request.keyGuidance ?? DEFAULT_KEY_GUIDANCE,
+    keyGuidance: request.keyGuidance ?? defaultKeyGuidance(request.key !== undefined),
     metreGuidance: request.metreGuidance ?? DEFAULT_METRE_GUIDANCE,
   };
 }

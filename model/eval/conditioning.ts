@@ -3,7 +3,7 @@ import { barSteps, metricalWeight, type TimeSignaturePair } from '../analysis/me
 import { compose } from '../compose/compose.js';
 import type { ComposerModel } from '../compose/composerModel.js';
 import type { ComposedNote } from '../compose/note.js';
-import { DEFAULT_KEY_GUIDANCE, DEFAULT_METRE_GUIDANCE, DEFAULT_TOP_P, parseComposeRequest } from '../compose/request.js';
+import { ASKED_KEY_GUIDANCE, DEFAULT_METRE_GUIDANCE, DEFAULT_TOP_P, parseComposeRequest } from '../compose/request.js';
 import { STEPS_PER_BEAT } from '../encoding/grid.js';
 import { ignoreProgress, type ProgressCallback } from '../progress.js';
 import type { Score } from '../score.js';
@@ -20,7 +20,7 @@ export interface ConditioningOptions {
   piecesPerRequest: number;
   instrument: string;
   seconds: number;
-  /** Classifier-free guidance towards the key (PiecePlan.keyGuidance); the request default unless given. */
+  /** Classifier-free guidance towards the key (PiecePlan.keyGuidance); the asked-key default unless given. */
   keyGuidance?: number;
   /** Guidance towards a compound metre (PiecePlan.metreGuidance); the request default unless given. */
   metreGuidance?: number;
@@ -189,7 +189,7 @@ export async function measureConditioning(model: ComposerModel, options: Conditi
     instrument: options.instrument,
     seconds: options.seconds,
     pieces_per_request: options.piecesPerRequest,
-    key_guidance: options.keyGuidance ?? DEFAULT_KEY_GUIDANCE,
+    key_guidance: options.keyGuidance ?? ASKED_KEY_GUIDANCE,
     metre_guidance: options.metreGuidance ?? DEFAULT_METRE_GUIDANCE,
     top_p: options.topP ?? DEFAULT_TOP_P,
     key_agreement: mean(Object.values(keys).map((entry) => entry.agreement)),

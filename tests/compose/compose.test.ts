@@ -8,6 +8,7 @@ import { type ComposerModel, loadComposerModel } from '../../model/compose/compo
 import { ComposeError } from '../../model/compose/errors.js';
 import type { ComposedNote } from '../../model/compose/note.js';
 import {
+  ASKED_KEY_GUIDANCE,
   type ComposeRequest,
   DEFAULT_KEY_GUIDANCE,
   DEFAULT_METRE_GUIDANCE,
@@ -198,13 +199,15 @@ describe('compose', () => {
     expect(planPiece(request({ instrument: 'violin', seed: 1, repeatPenalty: 1.5 })).repeatPenalty).toBe(1.5);
   });
 
-  it('takes a key guidance of 0 to 4, the default when none is given', () => {
-    expect(parseComposeRequest({ instrument: 'violin' }).keyGuidance).toBe(DEFAULT_KEY_GUIDANCE);
+  it('takes a key guidance of 0 to 4, and a firmer default when the key is asked', () => {
+    expect(parseComposeRequest({ instrument: 'violin' }).keyGuidance).toBeUndefined();
     expect(parseComposeRequest({ instrument: 'violin', keyGuidance: 0 }).keyGuidance).toBe(0);
     expect(parseComposeRequest({ instrument: 'violin', keyGuidance: 4 }).keyGuidance).toBe(4);
     for (const keyGuidance of [-0.5, 4.5, Number.NaN, '2'])
       expect(() => parseComposeRequest({ instrument: 'violin', keyGuidance })).toThrow(/keyGuidance/);
     expect(planPiece(request({ instrument: 'violin', seed: 1 })).keyGuidance).toBe(DEFAULT_KEY_GUIDANCE);
+    expect(planPiece(request({ instrument: 'violin', seed: 1, key: 'd-minor' })).keyGuidance).toBe(ASKED_KEY_GUIDANCE);
+    expect(planPiece(request({ instrument: 'violin', seed: 1, key: 'd-minor', keyGuidance: 1 })).keyGuidance).toBe(1);
   });
 
   it('takes a metre guidance of 0 to 4, and it moves only compound metres', async () => {
