@@ -218,6 +218,20 @@ export function scoreSequences(pieces: readonly PreparedPiece[], events: Uint16A
 }
 
 /**
+ * The sequence as compose() sees a piece: its key at every note. Training reads each note's
+ * local key (localKeys.ts), found from the notes within 16 beats either side, so its likelihood
+ * has seen a little of what comes next; this view scores what generation can know. Other codecs'
+ * sequences (no per-note key) come back as they are.
+ */
+export function keyedAsComposed(sequence: EventSequence): EventSequence {
+  const scored = sequence as ScoreSequence;
+  if (scored.key === undefined || sequence.contexts === undefined) return sequence;
+  const contexts = Int32Array.from(sequence.contexts);
+  for (let base = 0; base < contexts.length; base += HEAD_FEATURES.length) contexts[base + KEY_FEATURE_SLOT] = scored.key;
+  return { ...sequence, contexts };
+}
+
+/**
  * The encoding's grammar, for sampling: a rest only ever bridges a full MAX_SHIFT_STEPS gap and
  * has no pitch, duration or velocity (all 0), and what follows a rest moves time on; a note
  * lasts at least one step.

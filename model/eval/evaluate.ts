@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { keyedAsComposed } from '../codecs/scoreCodec.js';
 import type { ComposerModel } from '../compose/composerModel.js';
 import type { SplitName } from '../ingest/jsb.js';
 import { LstmNetwork } from '../lstm/network.js';
@@ -46,6 +47,7 @@ export async function evaluateScores(
   const sequences = splits.flatMap((split) => data.split(split)).slice(0, options.pieceLimit);
   const network = new LstmNetwork(lstm.config, lstm.params);
   const likelihood = sequenceLikelihood(network, data.codec, sequences, 32, 64, options.onProgress ?? ignoreProgress);
+  const composedLikelihood = sequenceLikelihood(network, data.codec, sequences.map(keyedAsComposed), 32, 64, ignoreProgress);
   const bigram = new FieldBigram(data.codec).fit(data.split('train'));
   const bigramBits = bigram.nll(sequences) / Math.LN2 / Math.max(1, likelihood.notes);
 
@@ -98,6 +100,8 @@ export async function evaluateScores(
     notes: likelihood.notes,
     events: likelihood.events,
     nll_bits_per_note: likelihood.bitsPerNote,
+    /** With the piece's key at every note, as compose() has it (no look-ahead in the local key). */
+    nll_bits_per_note_as_composed: composedLikelihood.bitsPerNote,
     nll_nats_total: likelihood.nllNats,
     bits_per_note_by_field: Object.fromEntries(
       fieldNames.map((name, k) => [name, (likelihood.nllPerField[k] ?? 0) / Math.LN2 / Math.max(1, likelihood.notes)]),

@@ -5,6 +5,7 @@ import { findKey } from '../../model/analysis/keys.js';
 import {
   conditionsAt,
   eventFeatures,
+  keyedAsComposed,
   scoreCodec,
   scoreConditions,
   scoreNetworkConfig,
@@ -159,5 +160,18 @@ describe('the piece context (bar position, per-part lookback) is computed the sa
           expect((variant.events[row + FIELD_PITCH] as number) - (events[row + FIELD_PITCH] as number)).toBe(shift);
     }
     expect(moved).toBeGreaterThan(0);
+  });
+
+  it('the composed view of a piece has its key at every note, as compose() feeds it, and the rest unchanged', () => {
+    const { piece, events } = realPiece();
+    const [sequence] = scoreSequences([piece], events, EVENT_WIDTH);
+    if (!sequence?.contexts) throw new Error('score sequences carry per-event contexts');
+    const composed = keyedAsComposed(sequence);
+    const notes = events.length / EVENT_WIDTH;
+    const asComposed = eventFeatures(events, EVENT_WIDTH, piece.metres, new Uint8Array(notes).fill(piece.key));
+    expect(Array.from(composed.contexts ?? [])).toEqual(Array.from(asComposed.contexts));
+    // The local keys it replaces do differ somewhere in a real piece, so the view is not the identity.
+    expect(Array.from(composed.contexts ?? [])).not.toEqual(Array.from(sequence.contexts));
+    expect(composed.events).toBe(sequence.events);
   });
 });
