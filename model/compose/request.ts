@@ -73,7 +73,11 @@ export function defaultKeyGuidance(keyAsked: boolean): number {
 }
 /**
  * How strongly a compound metre's rhythm (6/8, 12/8) leans away from the simple metre with the
- * same bar (PiecePlan.metreGuidance); 1 the model as trained.
+ * same bar (PiecePlan.metreGuidance); 1 the model as trained. With the local-key model at the
+ * shipped defaults (`partita bench conditioning --json`, 2026-12-04,
+ * `benchmarks/results/conditioning-2026-12-04-localkey-shipped.json`) every asked metre is
+ * already strongest in its own onsets at 1: 6/8 0.964 against 0.934 for 3/4, 3/4 0.859 against
+ * 0.834 for 4/4, 4/4 0.875 against 0.847 for 3/4. So the guidance stays off by default.
  */
 export const DEFAULT_METRE_GUIDANCE = 1;
 export const MAX_METRE_GUIDANCE = 4;
