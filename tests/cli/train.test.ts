@@ -142,6 +142,7 @@ describe('partita train', () => {
     [['--arch', 'transformer'], /--arch must be lstm or seed/],
     [['--layers', '2'], /at least 3/],
     [['--max-minutes', '0'], /positive number/],
+    [['--learning-rate', '1e-5', '--min-learning-rate', '1e-4'], /--min-learning-rate \(0\.0001\) is above --learning-rate/],
   ])('rejects %j with one line', (flags, message) => {
     const run = runCli(['train', '--data', smallMidiFolder(), ...flags]);
     expect(run.status).toBe(2);
